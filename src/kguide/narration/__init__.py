@@ -1,0 +1,1 @@
+"""Narration: Guide model -> script of spoken segments -> TTS (cached) -> chaptered audio."""

@@ -1,0 +1,173 @@
+"""Audio assembly: segments + silences -> one WAV per track -> loudness-normalised MP3s.
+
+Loudness follows the spoken-word convention: -16 LUFS integrated, true peak at most -1 dBTP
+(aimed at -1.5 for headroom), measured with ffmpeg's ebur128 filter.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem, RenderError, ToolMissingError
+
+TARGET_LUFS = -16.0
+TARGET_TP = -1.5  # dBTP; the convention's ceiling is -1
+TARGET_LRA = 11.0
+SAMPLE_RATE = 44100
+MP3_BITRATE = "96k"
+LOUDNESS_TOLERANCE = 0.3  # LU either side of the target that needs no second pass
+
+
+def ffmpeg() -> str:
+    path = shutil.which("ffmpeg")
+    if not path:
+        raise ToolMissingError(
+            "ffmpeg is not installed; it encodes the audio. On Debian or Ubuntu: apt-get install ffmpeg"
+        )
+    return path
+
+
+def _run(args: list[str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-5:])
+        raise RenderError(Problem(f"ffmpeg failed: {tail}"))
+    return result
+
+
+def join_wavs(parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms: int) -> float:
+    """Write `parts` (WAV path, silence after it in ms) to one WAV; return its duration (s)."""
+    params = None
+    with wave.open(str(target), "wb") as out:
+        for index, (path, pause_ms) in enumerate(parts):
+            with wave.open(str(path), "rb") as seg:
+                if params is None:
+                    params = seg.getparams()
+                    out.setnchannels(params.nchannels)
+                    out.setsampwidth(params.sampwidth)
+                    out.setframerate(params.framerate)
+                    out.writeframes(_silence(params, head_ms))
+                elif (seg.getnchannels(), seg.getsampwidth(), seg.getframerate()) != (
+                    params.nchannels, params.sampwidth, params.framerate
+                ):
+                    raise RenderError(Problem(f"segment {path.name} has a different audio format"))
+                out.writeframes(seg.readframes(seg.getnframes()))
+            last = index == len(parts) - 1
+            out.writeframes(_silence(params, tail_ms if last else pause_ms))
+    with wave.open(str(target), "rb") as check:
+        frames = check.getnframes()
+        return frames / check.getframerate()
+
+
+def _silence(params, ms: int) -> bytes:
+    return b"\x00" * (params.sampwidth * params.nchannels * int(params.framerate * ms / 1000))
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
+    lra: float
+
+    def to_dict(self) -> dict:
+        return {"integrated_lufs": round(self.integrated, 2), "true_peak_dbtp": round(self.true_peak, 2), "lra": round(self.lra, 2)}
+
+
+def level_and_encode(source: Path, wav_out: Path, mp3_out: Path, tags: dict[str, str], encoder_loss: float = 0.0) -> tuple[Loudness, float]:
+    """Bring `source` to the target loudness; write it as WAV (at its own rate) and as MP3.
+
+    A fixed gain and a peak limiter: the voice keeps its natural rise and fall, and the limiter
+    only catches the peaks that the gain would push past the true-peak ceiling. Limiting lowers
+    the loudness a little, so the gain is corrected from measurements of the WAV (cheap); MP3
+    encoding lowers it a little more (`encoder_loss`, dB), which the WAV target allows for.
+    Returns the encoded file's loudness and the encoder loss seen on this track.
+    """
+    gain = None
+    for _attempt in range(2):
+        level = measure_loudness(source, peak=False)
+        if gain is None:
+            gain = TARGET_LUFS - level.integrated if level.integrated > -70 else 0.0
+        wav_level = _level_wav(source, wav_out, gain, TARGET_LUFS + encoder_loss)
+        encode_mp3(wav_out, mp3_out, tags)
+        final = measure_loudness(mp3_out)
+        loss = wav_level - final.integrated
+        if abs(final.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE or final.integrated < -70:
+            break
+        encoder_loss = loss  # the guess was off: aim again with what this track showed
+    return final, loss
+
+
+def _level_wav(source: Path, target: Path, gain: float, aim: float) -> float:
+    """Apply gain + limiter, correcting the gain until the WAV measures `aim` LUFS.
+
+    The limiter gives back less than each dB of gain, so after the first step the next gain is
+    found by the secant method from the last two tries.
+    """
+    tries: list[tuple[float, float]] = []
+    result = aim
+    for _attempt in range(5):
+        _gain_and_limit(source, target, gain)
+        result = measure_loudness(target, peak=False).integrated
+        if abs(result - aim) <= 0.1 or result < -70:
+            break
+        tries.append((gain, result))
+        slope = 1.0
+        if len(tries) >= 2:
+            (g0, r0), (g1, r1) = tries[-2], tries[-1]
+            if abs(g1 - g0) > 1e-6 and r1 != r0:
+                slope = min(1.0, max(0.2, (r1 - r0) / (g1 - g0)))
+        gain += (aim - result) / slope
+    return result
+
+
+def _gain_and_limit(source: Path, target: Path, gain: float) -> None:
+    # The limiter works on sample peaks; true peaks (between samples, and after MP3 encoding)
+    # run a little higher, hence a ceiling a little under the true-peak target.
+    ceiling = 10 ** ((TARGET_TP - 0.5) / 20)
+    chain = f"volume={gain:.2f}dB,alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50"
+    _run([ffmpeg(), "-hide_banner", "-nostats", "-y", "-i", str(source), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", str(target)])
+
+
+def encode_mp3(source: Path, target: Path, tags: dict[str, str]) -> None:
+    exe = ffmpeg()
+    args = [exe, "-hide_banner", "-nostats", "-y", "-i", str(source), "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "1", "-id3v2_version", "3"]
+    for key, value in tags.items():
+        args += ["-metadata", f"{key}={value}"]
+    _run(args + [str(target)])
+
+
+def concat_mp3s(sources: list[Path], target: Path, tags: dict[str, str]) -> None:
+    """Join MP3s of one format without re-encoding (their frames simply follow each other)."""
+    listing = target.with_suffix(".txt")
+    listing.write_text("".join(f"file '{p.resolve()}'\n" for p in sources), encoding="utf-8")
+    try:
+        args = [ffmpeg(), "-hide_banner", "-nostats", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
+        args += ["-map_metadata", "-1", "-c", "copy", "-id3v2_version", "3"]
+        for key, value in tags.items():
+            args += ["-metadata", f"{key}={value}"]
+        _run(args + [str(target)])
+    finally:
+        listing.unlink(missing_ok=True)
+
+
+def measure_loudness(path: Path, peak: bool = True) -> Loudness:
+    """Integrated loudness, loudness range and (if `peak`) true peak, by ffmpeg's ebur128."""
+    spec = "ebur128=peak=true" if peak else "ebur128"
+    result = _run([ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", spec, "-f", "null", "-"])
+    summary = result.stderr[result.stderr.rfind("Summary:"):]
+
+    def number(pattern: str) -> float:
+        match = re.search(pattern, summary)
+        if not match:
+            raise RenderError(Problem(f"could not measure the loudness of {path.name}"))
+        return float(match.group(1))
+
+    integrated = number(r"I:\s+(-?[\d.]+|-inf) LUFS")
+    lra = number(r"LRA:\s+(-?[\d.]+) LU")
+    true_peak = number(r"Peak:\s+(-?[\d.]+|-inf) dBFS") if peak else float("nan")
+    return Loudness(integrated, true_peak, lra)
