@@ -75,8 +75,16 @@ def _environment(root: Path) -> jinja2.Environment:
         note_block=lambda b: isinstance(b, model.Note),
         figure_block=lambda b: isinstance(b, model.Figure),
     )
-    env.globals.update(plain=model.plain_text, image_url=lambda p: Path(p).as_uri())
+    env.globals.update(plain=model.plain_text, image_url=lambda p: Path(p).as_uri(), display_url=_display_url)
     return env
+
+
+def _display_url(href: str) -> str:
+    """A link as a reader would type it from paper: no scheme, no trailing slash."""
+    for prefix in ("https://", "http://", "mailto:", "tel:"):
+        if href.startswith(prefix):
+            href = href[len(prefix):]
+    return href.rstrip("/")
 
 
 def render_html(guide: Guide, edition: Edition) -> str:

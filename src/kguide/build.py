@@ -26,6 +26,7 @@ from .narration.cache import SegmentCache
 from .narration.engines import make_engine
 from .narration.narrate import narrate
 from .narration.script import build_script, transcript
+from .readability.formulas import FORMULAS
 from .readability.report import ReadingReport, check_guide
 
 MANIFEST = "manifest.json"
@@ -74,15 +75,16 @@ def reading_failure(report: ReadingReport, guide: Guide) -> ReadingLevelError:
     for verdict in report.verdicts:
         if verdict.status == "fail":
             problems.append(
-                Problem(f"the whole guide reads above its hard limit: {verdict.formula} {verdict.value:.1f} (limit {verdict.limit:g})", guide.folder / "guide.toml")
+                Problem(f"the whole guide reads above its hard limit: {FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})", guide.folder / "guide.toml")
             )
     for section in report.sections:
         for verdict in section.verdicts:
             if verdict.status == "fail":
                 problems.append(
-                    Problem(f"section reads above its hard limit: {verdict.formula} {verdict.value:.1f} (limit {verdict.limit:g})", section.section.path)
+                    Problem(f"section reads above its hard limit: {FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})", section.section.path)
                 )
-    for sentence in report.hardest():
+    target = guide.config.reading.targets.flesch_kincaid_grade
+    for sentence in report.hardest(above=target if target is not None else 0.0):
         problems.append(
             Problem(f"hard sentence (grade {sentence.grade:.1f}, {sentence.figures.words} words): {sentence.text}", sentence.path, sentence.line)
         )

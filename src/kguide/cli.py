@@ -4,6 +4,7 @@ to exit codes (0 ok, 1 guide too hard to read, 2 bad input or missing tool)."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -121,4 +122,11 @@ def _code(run) -> int:
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except Exception as exc:  # a bug, not bad input: say so plainly, keep the trace on request
+        if os.environ.get("KGUIDE_DEBUG"):
+            raise
+        click.echo(f"kguide: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("This is a bug in kguide. Run again with KGUIDE_DEBUG=1 to see the details.", err=True)
+        sys.exit(3)

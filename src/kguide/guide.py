@@ -170,6 +170,7 @@ def load_guide(folder: Path) -> Guide:
     folder = Path(folder)
     if not folder.is_dir():
         raise GuideError(Problem("guide folder not found", folder))
+    folder = folder.resolve()
     config = load_config(folder)
     problems: list[Problem] = []
     sections = []
@@ -251,9 +252,28 @@ def _load_section(path: Path, number: int, slug: str, folder: Path, config: Guid
         problems.append(Problem("the section needs a 'title' in its front matter", path, 2))
     body = _render_template(body, path, offset, config)
     blocks = _parse_markdown(body, path, offset, folder, problems)
+    problems.extend(_heading_problems(blocks, path))
     if problems:
         raise GuideError(problems)
     return Section(number, slug, title.strip(), path, blocks)
+
+
+def _heading_problems(blocks: tuple[Block, ...], path: Path) -> list[Problem]:
+    """Headings may go down one level at a time (## then ###), never skip one."""
+    problems = []
+    level = 0
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.level > level + 1:
+                problems.append(
+                    Problem(
+                        f"heading level skipped: use {'#' * (level + 2)} here (sub-headings start at ##)",
+                        path,
+                        block.line,
+                    )
+                )
+            level = block.level
+    return problems
 
 
 def _meta_line(text: str, key: str) -> int | None:
@@ -279,14 +299,30 @@ def _render_template(body: str, path: Path, offset: int, config: GuideConfig) ->
         line = _template_line(exc)
         raise GuideError(
             Problem(
-                f"unknown template variable: {exc.message} (known: clinic.name, clinic.phone, "
-                "clinic.address, clinic.website, clinic.email, clinic.hours, guide.title)",
+                f"unknown template variable {_undefined_name(exc.message or '')} (known: "
+                + ", ".join(TEMPLATE_NAMES) + ")",
                 path,
                 offset + line if line else None,
             )
         ) from None
     except jinja2.sandbox.SecurityError as exc:
         raise GuideError(Problem(f"template error: {exc}", path)) from None
+
+
+TEMPLATE_NAMES = [
+    "clinic.name", "clinic.phone", "clinic.address", "clinic.website", "clinic.email",
+    "clinic.hours", "guide.title",
+]
+
+
+def _undefined_name(message: str) -> str:
+    """Jinja's "'X object' has no attribute 'fax'" -> "'clinic.fax'"."""
+    if m := re.search(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(\w+)'", message):
+        owner = {"Clinic": "clinic", "GuideConfig": "guide"}.get(m.group(1), m.group(1))
+        return f"'{owner}.{m.group(2)}'"
+    if m := re.search(r"'(\w+)' is undefined", message):
+        return f"'{m.group(1)}'"
+    return message
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -436,6 +472,8 @@ class _Parser:
 def _merge_text(nodes: list[Inline]) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in nodes:
+        if isinstance(node, Text) and not node.text:
+            continue
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text + node.text)
         else:

@@ -69,8 +69,12 @@ class ReadingReport:
     def failed(self) -> bool:
         return self.status == "fail"
 
-    def hardest(self, count: int = 5, min_words: int = 5) -> list[Sentence]:
-        pool = [s for r in self.sections for s in r.sentences if s.figures.words >= min_words]
+    def hardest(self, count: int = 5, min_words: int = 5, above: float | None = None) -> list[Sentence]:
+        """The hardest sentences by their own grade; `above` keeps only those past that grade."""
+        pool = [
+            s for r in self.sections for s in r.sentences
+            if s.figures.words >= min_words and (above is None or s.grade > above)
+        ]
         return sorted(pool, key=lambda s: s.grade, reverse=True)[:count]
 
     def to_dict(self, root: Path | None = None) -> dict:

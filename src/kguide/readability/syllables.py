@@ -11,6 +11,10 @@ _ONES = "zero one two three four five six seven eight nine ten eleven twelve thi
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 
+# Three-digit phone service numbers are said digit by digit: "nine one one".
+SERVICE_NUMBERS = {"211", "311", "411", "511", "711", "811", "911", "988"}
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, int]:
     """word -> fewest syllables among its pronunciations (what most readers say)."""
@@ -76,6 +80,8 @@ def syllables(word: str) -> int:
     """Syllables in one word token (letters, digits, apostrophes, hyphens)."""
     if "-" in word:
         return sum(syllables(part) for part in word.split("-") if part)
+    if word in SERVICE_NUMBERS:
+        return sum(syllables(_ONES[int(d)]) for d in word)
     if word.isdigit():
         return sum(syllables(w) for w in number_words(int(word)).split())
     table = _table()

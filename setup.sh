@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up kguide on a Debian or Ubuntu machine and builds the sample guide into build/.
+#   ./setup.sh             system packages (apt-get, when run as root or with sudo), the Python
+#                          virtual environment .venv with kguide in it, then `kguide build`
+#   ./setup.sh --no-build  the same without the build (used by ./test.sh)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+build=1
+[ "${1:-}" = "--no-build" ] && build=0
+
+# System packages: eSpeak NG (the speech engine pyttsx3 drives on Linux), ffmpeg (audio
+# encoding and loudness), Pango (WeasyPrint's text layout), poppler-utils (PDF checks in tests).
+packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    echo "setup: installing system packages: ${missing[*]}"
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: please install these system packages, then run ./setup.sh again:" >&2
+    echo "  ${missing[*]}" >&2
+    echo "  (Debian/Ubuntu: sudo apt-get install ${missing[*]}; other systems: eSpeak NG, ffmpeg, Pango, poppler)" >&2
+    exit 1
+  fi
+fi
+
+python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
+  echo "setup: kguide needs Python 3.11 or newer (found $(python3 --version 2>&1))" >&2; exit 1; }
+
+# The virtual environment; reinstalled only when pyproject.toml changes.
+stamp=.venv/.kguide-installed
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing kguide and its Python packages into .venv"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+  echo "$want" > "$stamp"
+fi
+
+if [ "$build" = 1 ]; then
+  .venv/bin/kguide build
+  echo "setup: done. The booklet and audio are in build/ketamine-first-session/"
+fi
