@@ -12,6 +12,7 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -22,7 +23,7 @@ from . import booklet
 from .errors import Problem, ReadingLevelError
 from .guide import Guide, load_guide
 from .narration import audio
-from .narration.cache import SegmentCache
+from .narration.cache import SegmentCache, TrackCache
 from .narration.engines import make_engine
 from .narration.narrate import narrate
 from .narration.script import build_script, transcript
@@ -37,7 +38,7 @@ class BuildOptions:
     """How to build.
 
     out: the output folder; each guide goes to out/<guide name>/.
-    cache_dir: where synthesized speech is kept between builds (default out/.cache/tts).
+    cache_dir: where speech and finished tracks are kept between builds (default out/.cache).
     force: rebuild even when the inputs have not changed since the last build.
     engine, voice, rate: override the guide's [voice] settings when not None.
     """
@@ -120,16 +121,21 @@ def build_guide(guide_dir: Path, options: BuildOptions, log: Log = lambda _m: No
     try:
         result = BuildResult(guide, target, report)
         _write_reading(report, guide, staging)
-        for edition in booklet.editions(guide):
-            html = booklet.render_html(guide, edition)
-            pdf = staging / edition.filename
-            result.pages = booklet.write_pdf(guide, edition, html, pdf)
-            log(f"{guide.name}: {edition.filename} ({result.pages} pages)")
-        tracks = build_script(guide)
-        (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
-        cache = SegmentCache(options.cache_dir or out / ".cache" / "tts", engine)
-        result.audio = narrate(guide, tracks, cache, staging)
-        result.cache_hits, result.cache_misses = cache.hits, cache.misses
+        # Template errors show before any slow work; the booklet then renders in a thread of its
+        # own while the audio is made (ffmpeg runs in other processes, so both cores work).
+        pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            printing = pool.submit(_write_booklets, guide, pages, staging)
+            tracks = build_script(guide)
+            (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
+            cache_root = options.cache_dir or out / ".cache"
+            cache = SegmentCache(cache_root / "tts", engine)
+            finished = TrackCache(cache_root / "tracks", engine, audio.settings())
+            result.audio = narrate(guide, tracks, cache, finished, staging)
+            result.cache_hits, result.cache_misses = cache.hits, cache.misses
+            for edition, count in printing.result():
+                result.pages = count
+                log(f"{guide.name}: {edition.filename} ({count} pages)")
         whole = result.audio[-1]
         log(
             f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min "
@@ -141,6 +147,10 @@ def build_guide(guide_dir: Path, options: BuildOptions, log: Log = lambda _m: No
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _write_booklets(guide: Guide, pages, folder: Path) -> list[tuple[booklet.Edition, int]]:
+    return [(edition, booklet.write_pdf(guide, edition, html, folder / edition.filename)) for edition, html in pages]
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

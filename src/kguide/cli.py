@@ -56,7 +56,7 @@ def cli() -> None:
 @click.option("--engine", default=None, help="Speech engine, overriding the guide's voice.engine.")
 @click.option("--voice", default=None, help="Voice id, overriding the guide's voice.voice (see 'kguide voices').")
 @click.option("--rate", type=click.IntRange(80, 300), default=None, help="Speaking rate in words per minute.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where synthesized speech is cached (default OUT/.cache/tts).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where speech and finished tracks are cached between builds (default OUT/.cache).")
 def build(guide_dirs, out, force, engine, voice, rate, cache_dir) -> None:
     """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
     from .build import BuildOptions, build_guide

@@ -6,6 +6,7 @@ Loudness follows the spoken-word convention: -16 LUFS integrated, true peak at m
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -21,6 +22,14 @@ TARGET_LRA = 11.0
 SAMPLE_RATE = 44100
 MP3_BITRATE = "96k"
 LOUDNESS_TOLERANCE = 0.3  # LU either side of the target that needs no second pass
+
+
+def settings() -> dict:
+    """Everything here that shapes a finished track (part of the track cache key)."""
+    return {
+        "lufs": TARGET_LUFS, "true_peak": TARGET_TP, "tolerance": LOUDNESS_TOLERANCE,
+        "rate": SAMPLE_RATE, "bitrate": MP3_BITRATE, "version": 1,
+    }
 
 
 def ffmpeg() -> str:
@@ -78,42 +87,76 @@ class Loudness:
         return {"integrated_lufs": round(self.integrated, 2), "true_peak_dbtp": round(self.true_peak, 2), "lra": round(self.lra, 2)}
 
 
-def level_and_encode(source: Path, wav_out: Path, mp3_out: Path, tags: dict[str, str], encoder_loss: float = 0.0) -> tuple[Loudness, float]:
+def combined_loudness(parts: list[tuple[Loudness, float]]) -> Loudness:
+    """Loudness of tracks played end to end, from each track's loudness and length.
+
+    The energy-weighted mean of leveled tracks (every one within the tolerance of the target);
+    the true peak is the highest track's. This saves decoding the whole guide once more; the
+    tests measure the joined file itself and hold it to the same tolerance.
+    """
+    total = sum(seconds for _, seconds in parts)
+    if total <= 0:
+        return Loudness(float("-inf"), float("-inf"), 0.0)
+    energy = sum(10 ** (level.integrated / 10) * seconds for level, seconds in parts) / total
+    return Loudness(
+        10 * math.log10(energy),
+        max(level.true_peak for level, _ in parts),
+        max(level.lra for level, _ in parts),
+    )
+
+
+@dataclass(frozen=True)
+class LevelHint:
+    """What leveling one track showed about this voice, so the next track starts near its gain:
+    the dB that the peak limiter and the MP3 encoder each take away from the loudness."""
+
+    limiter_loss: float = 0.0
+    encoder_loss: float = 0.0
+
+
+def level_and_encode(
+    source: Path, wav_out: Path, mp3_out: Path, tags: dict[str, str], hint: LevelHint = LevelHint()
+) -> tuple[Loudness, LevelHint]:
     """Bring `source` to the target loudness; write it as WAV (at its own rate) and as MP3.
 
     A fixed gain and a peak limiter: the voice keeps its natural rise and fall, and the limiter
     only catches the peaks that the gain would push past the true-peak ceiling. Limiting lowers
     the loudness a little, so the gain is corrected from measurements of the WAV (cheap); MP3
-    encoding lowers it a little more (`encoder_loss`, dB), which the WAV target allows for.
-    Returns the encoded file's loudness and the encoder loss seen on this track.
+    encoding lowers it a little more, which the WAV target allows for. Returns the encoded
+    file's loudness and what this track showed, as a hint for the next.
     """
-    gain = None
+    source_level = measure_loudness(source, peak=False).integrated
+    if source_level < -70:  # silence: nothing to level
+        _gain_and_limit(source, wav_out, 0.0)
+        encode_mp3(wav_out, mp3_out, tags)
+        return measure_loudness(mp3_out), hint
+    base = TARGET_LUFS - source_level
+    encoder_loss = hint.encoder_loss
+    gain = base + hint.limiter_loss + encoder_loss
     for _attempt in range(2):
-        level = measure_loudness(source, peak=False)
-        if gain is None:
-            gain = TARGET_LUFS - level.integrated if level.integrated > -70 else 0.0
-        wav_level = _level_wav(source, wav_out, gain, TARGET_LUFS + encoder_loss)
+        aim = TARGET_LUFS + encoder_loss
+        wav_level, gain = _level_wav(source, wav_out, gain, aim)
         encode_mp3(wav_out, mp3_out, tags)
         final = measure_loudness(mp3_out)
-        loss = wav_level - final.integrated
-        if abs(final.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE or final.integrated < -70:
+        encoder_loss = wav_level - final.integrated
+        if abs(final.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE:
             break
-        encoder_loss = loss  # the guess was off: aim again with what this track showed
-    return final, loss
+    return final, LevelHint(limiter_loss=gain - base - (aim - TARGET_LUFS), encoder_loss=encoder_loss)
 
 
-def _level_wav(source: Path, target: Path, gain: float, aim: float) -> float:
+def _level_wav(source: Path, target: Path, gain: float, aim: float) -> tuple[float, float]:
     """Apply gain + limiter, correcting the gain until the WAV measures `aim` LUFS.
 
     The limiter gives back less than each dB of gain, so after the first step the next gain is
-    found by the secant method from the last two tries.
+    found by the secant method from the last two tries. Returns (loudness reached, gain used).
     """
     tries: list[tuple[float, float]] = []
-    result = aim
+    result, used = aim, gain
     for _attempt in range(5):
         _gain_and_limit(source, target, gain)
+        used = gain
         result = measure_loudness(target, peak=False).integrated
-        if abs(result - aim) <= 0.1 or result < -70:
+        if abs(result - aim) <= 0.1:
             break
         tries.append((gain, result))
         slope = 1.0
@@ -122,7 +165,7 @@ def _level_wav(source: Path, target: Path, gain: float, aim: float) -> float:
             if abs(g1 - g0) > 1e-6 and r1 != r0:
                 slope = min(1.0, max(0.2, (r1 - r0) / (g1 - g0)))
         gain += (aim - result) / slope
-    return result
+    return result, used
 
 
 def _gain_and_limit(source: Path, target: Path, gain: float) -> None:

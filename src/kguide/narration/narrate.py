@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..guide import Guide
 from . import audio
-from .cache import SegmentCache
+from .cache import SegmentCache, TrackCache
 from .script import HEAD_SILENCE, TAIL_SILENCE, Track
 
 
@@ -38,43 +39,67 @@ class TrackAudio:
         }
 
 
-def narrate(guide: Guide, tracks: list[Track], cache: SegmentCache, out_dir: Path) -> list[TrackAudio]:
+def narrate(
+    guide: Guide, tracks: list[Track], cache: SegmentCache, finished: TrackCache, out_dir: Path
+) -> list[TrackAudio]:
     """Write `audio/<track>.mp3` for every track and `audio/<guide>.mp3` into `out_dir`."""
     audio_dir = out_dir / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
     album = guide.config.title
     artist = guide.config.clinic.name
+    results: dict[str, TrackAudio] = {}
+    hint: audio.LevelHint | None = None
+    todo = []
+    for number, track in enumerate(tracks, start=1):
+        tags = {"title": track.title, "album": album, "artist": artist, "track": f"{number}/{len(tracks)}"}
+        key = finished.key([(s.spoken, s.pause_ms) for s in track.segments], tags)
+        hit = finished.get(key)
+        if hit is None:
+            todo.append((track, tags, key))
+            continue
+        mp3, meta = hit
+        shutil.copyfile(mp3, audio_dir / f"{track.stem}.mp3")
+        results[track.stem] = _track_audio(track, meta)
+        hint = hint or audio.LevelHint(**meta["hint"])
+
     with tempfile.TemporaryDirectory(prefix="kguide-audio-") as work:
         work_dir = Path(work)
-        jobs = []
-        for number, track in enumerate(tracks, start=1):
+        raws = {}
+        for track, _tags, _key in todo:  # speech first, in this thread: engines are not thread-safe
             parts = [(cache.get(s.spoken), s.pause_ms) for s in track.segments]
             raw = work_dir / f"{track.stem}.raw.wav"
-            seconds = audio.join_wavs(parts, raw, HEAD_SILENCE, TAIL_SILENCE)
-            tags = {"title": track.title, "album": album, "artist": artist, "track": f"{number}/{len(tracks)}"}
-            jobs.append((track, raw, seconds, tags))
+            raws[track.stem] = (raw, audio.join_wavs(parts, raw, HEAD_SILENCE, TAIL_SILENCE))
 
-        def finish(job, encoder_loss: float) -> tuple[TrackAudio, float]:
-            track, raw, seconds, tags = job
+        def finish(job, hint: audio.LevelHint | None) -> audio.LevelHint:
+            track, tags, key = job
+            raw, seconds = raws[track.stem]
             mp3 = audio_dir / f"{track.stem}.mp3"
-            level, loss = audio.level_and_encode(raw, work_dir / f"{track.stem}.wav", mp3, tags, encoder_loss)
-            return TrackAudio(track.stem, track.title, f"audio/{mp3.name}", seconds, track.words, level), loss
+            level, learned = audio.level_and_encode(raw, work_dir / f"{track.stem}.wav", mp3, tags, hint or audio.LevelHint())
+            meta = {"seconds": seconds, "loudness": level.to_dict(), "hint": asdict(learned)}
+            finished.put(key, mp3, meta)
+            results[track.stem] = _track_audio(track, meta)
+            return learned
 
-        # The first track shows how much MP3 encoding lowers this voice's loudness; the rest aim
-        # for it. ffmpeg runs in its own processes, so threads keep every core busy.
-        first, loss = finish(jobs[0], 0.0)
-        results = [first]
+        # The first track leveled shows how the limiter and encoder treat this voice; the rest
+        # start from that. ffmpeg runs in its own processes, so threads keep every core busy.
+        if todo and hint is None:
+            hint = finish(todo.pop(0), None)
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            results += [r for r, _ in pool.map(lambda job: finish(job, loss), jobs[1:])]
-        whole = audio_dir / f"{guide.name}.mp3"
-        audio.concat_mp3s([audio_dir / f"{t.stem}.mp3" for t in tracks], whole, {"title": album, "album": album, "artist": artist})
-        # The whole guide's true peak is the highest of its tracks'; its loudness is measured.
-        level = audio.measure_loudness(whole, peak=False)
-        peak = max(r.loudness.true_peak for r in results)
-        results.append(
-            TrackAudio(
-                guide.name, album, f"audio/{whole.name}", sum(r.seconds for r in results),
-                sum(t.words for t in tracks), audio.Loudness(level.integrated, peak, level.lra),
-            )
+            list(pool.map(lambda job: finish(job, hint), todo))
+
+    ordered = [results[t.stem] for t in tracks]
+    whole = audio_dir / f"{guide.name}.mp3"
+    audio.concat_mp3s([audio_dir / f"{t.stem}.mp3" for t in tracks], whole, {"title": album, "album": album, "artist": artist})
+    ordered.append(
+        TrackAudio(
+            guide.name, album, f"audio/{whole.name}", sum(r.seconds for r in ordered),
+            sum(t.words for t in tracks), audio.combined_loudness([(r.loudness, r.seconds) for r in ordered]),
         )
-    return results
+    )
+    return ordered
+
+
+def _track_audio(track: Track, meta: dict) -> TrackAudio:
+    loud = meta["loudness"]
+    level = audio.Loudness(loud["integrated_lufs"], loud["true_peak_dbtp"], loud["lra"])
+    return TrackAudio(track.stem, track.title, f"audio/{track.stem}.mp3", meta["seconds"], track.words, level)
