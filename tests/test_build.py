@@ -153,7 +153,7 @@ def _loudness(path) -> tuple[float, float]:
 
 def test_audio_tracks_match_their_words(mini_build):
     manifest = json.loads((mini_build / "manifest.json").read_text())
-    tracks = manifest["audio"]
+    tracks = manifest["audio"]["tracks"] + [manifest["audio"]["whole"]]
     assert [t["file"] for t in tracks] == [
         "audio/00-introduction.mp3", "audio/01-welcome.mp3", "audio/02-after.mp3",
         "audio/03-contact-us.mp3", "audio/mini.mp3",
@@ -166,7 +166,7 @@ def test_audio_tracks_match_their_words(mini_build):
         duration = float(info["format"]["duration"])
         # Speech at 160 words a minute plus pauses and room tone: the duration must fit the words.
         speech = track["words"] / 160 * 60
-        assert speech * 0.6 < duration < speech * 1.6 + 6, (track["file"], duration, track["words"])
+        assert speech * 0.6 < duration < speech * 1.7 + 6, (track["file"], duration, track["words"])
         assert abs(duration - track["seconds"]) < 0.5
 
 

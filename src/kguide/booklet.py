@@ -1,18 +1,30 @@
-"""Guide model -> booklet HTML (Jinja2) -> tagged PDF (WeasyPrint, PDF/UA-1)."""
+"""Guide model -> booklet HTML (Jinja2) -> tagged PDF (WeasyPrint, PDF/UA-1) -> print file.
+
+Two editions are rendered from one template: the standard booklet (A5 or half-letter) and a large
+print one (A4 or Letter, body text 18 pt). Each PDF is closed where WeasyPrint leaves PDF/UA gaps
+(`tagging`), then checked (`uacheck`); any finding fails the build. The standard booklet is also
+imposed two-up for folding (`imposition`).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import guide as model
 from .errors import GuideError, Problem, RenderError
 from .guide import Guide
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+PRINT_FILE = "booklet-print.pdf"
+SIGNATURE = 4  # a folded sheet carries four pages
 
 
 @dataclass(frozen=True)
@@ -21,20 +33,23 @@ class Edition:
 
     name: str
     filename: str
-    page_size: str
+    page_size: str  # a CSS page size
 
 
-PAGE_SIZES = {"A5": "A5", "half-letter": "5.5in 8.5in"}
+# standard page size -> (CSS size of the standard edition, CSS size of the large print edition)
+PAGE_SIZES = {"A5": ("A5", "A4"), "half-letter": ("5.5in 8.5in", "letter")}
 
 
 def editions(guide: Guide) -> list[Edition]:
-    return [Edition("standard", "booklet.pdf", PAGE_SIZES[guide.config.booklet.page_size])]
+    standard, large = PAGE_SIZES[guide.config.booklet.page_size]
+    return [
+        Edition("standard", "booklet.pdf", standard),
+        Edition("large-print", "booklet-large-print.pdf", large),
+    ]
 
 
 def templates_dir() -> Path:
     """The booklet templates: `templates/` of the checkout (KGUIDE_TEMPLATES overrides)."""
-    import os
-
     override = os.environ.get("KGUIDE_TEMPLATES")
     return Path(override).resolve() if override else TEMPLATES_DIR
 
@@ -75,35 +90,113 @@ def _environment(root: Path) -> jinja2.Environment:
         note_block=lambda b: isinstance(b, model.Note),
         figure_block=lambda b: isinstance(b, model.Figure),
     )
-    env.globals.update(plain=model.plain_text, image_url=lambda p: Path(p).as_uri(), display_url=_display_url)
+    env.globals.update(
+        plain=model.plain_text,
+        image_url=lambda p: Path(p).as_uri(),
+        display_url=_display_url,
+        glossary_entries=glossary_entries,
+    )
     return env
 
 
 def _display_url(href: str) -> str:
     """A link as a reader would type it from paper: no scheme, no trailing slash."""
     for prefix in ("https://", "http://", "mailto:", "tel:"):
-        if href.startswith(prefix):
-            href = href[len(prefix):]
+        href = href.removeprefix(prefix)
     return href.rstrip("/")
 
 
-def render_html(guide: Guide, edition: Edition) -> str:
-    """The booklet's HTML for one edition, as WeasyPrint will read it."""
+def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:
+    """(term, meaning) inlines of a glossary list written `- **Term**: meaning`, or None when
+    any item is written otherwise (the list is then printed as it is)."""
+    entries = []
+    for item in block.items:
+        if len(item.blocks) != 1 or not isinstance(item.blocks[0], model.Paragraph):
+            return None
+        inlines = item.blocks[0].inlines
+        if len(inlines) < 2 or not isinstance(inlines[0], model.Styled) or inlines[0].style != "strong":
+            return None
+        if not isinstance(inlines[1], model.Text) or not inlines[1].text.startswith(":"):
+            return None
+        rest = inlines[1].text[1:].lstrip()
+        meaning = ((model.Text(rest),) if rest else ()) + inlines[2:]
+        entries.append((inlines[0].children, meaning))
+    return entries
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """An inline SVG QR code for `url`, made here (segno, offline); its <title> is the alt text."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    return Markup(code.svg_inline(scale=1, border=4, title=label, omitsize=True, svgclass="qr", lineclass=None))
+
+
+def _guide_features(guide: Guide) -> dict[str, object]:
+    """What the "how to use this booklet" page mentions: only what the guide has."""
+    blocks = [b for s in guide.sections for b in model.iter_blocks(s.blocks)]
+    questions = next((s for s in guide.sections if s.layout == "questions"), None)
+    return {
+        "checklists": any(isinstance(b, model.ListBlock) and b.is_checklist for b in blocks),
+        "notes": any(isinstance(b, model.Note) for b in blocks),
+        "questions": questions,
+    }
+
+
+def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
+    """The booklet's HTML for one edition, as WeasyPrint will read it.
+
+    `notes_pages` pages for notes go before the back page (to fill the last folded sheet).
+    """
     root = templates_dir()
     _, faces = _font_faces()
     env = _environment(root)
+    clinic = guide.config.clinic
+    qr = ""
+    if clinic.audio_url:
+        qr = qr_svg(clinic.audio_url, f"QR code: scan it to listen to this guide at {_display_url(clinic.audio_url)}")
     try:
         template = env.get_template("booklet.html.j2")
         return template.render(
             guide=guide,
-            clinic=guide.config.clinic,
+            clinic=clinic,
             edition=edition,
             fonts=faces,
             stylesheet=(root / "booklet" / "booklet.css").as_uri(),
+            logo_url=(guide.folder / clinic.logo).resolve().as_uri() if clinic.logo else "",
+            qr=qr,
+            has=_guide_features(guide),
+            notes_pages=notes_pages,
         )
     except jinja2.TemplateError as exc:
         path = Path(getattr(exc, "filename", None) or root / "booklet" / "booklet.html.j2")
         raise GuideError(Problem(f"booklet template error: {exc}", path, getattr(exc, "lineno", None))) from None
+
+
+def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path) -> list[tuple[str, int]]:
+    """Write every edition from its HTML, and the print file; return (file name, pages) each.
+
+    The standard edition gets notes pages so that it folds from whole sheets: then the booklet
+    and the print file number their pages alike.
+    """
+    written = []
+    for edition, html in pages:
+        document = _render(guide, edition, html)
+        if edition.name == "standard" and len(document.pages) % SIGNATURE:
+            blanks = -len(document.pages) % SIGNATURE
+            document = _render(guide, edition, render_html(guide, edition, notes_pages=blanks))
+        written.append((edition.filename, _write(guide, edition, document, folder / edition.filename)))
+        if edition.name == "standard":
+            from .imposition import impose
+
+            sides = impose(folder / edition.filename, folder / PRINT_FILE, guide.config.title)
+            written.append((PRINT_FILE, sides))
+    return written
+
+
+def write_pdf(guide: Guide, edition: Edition, html: str, target: Path) -> int:
+    """Render `html` to a tagged PDF/UA-1 file at `target`; return its page count."""
+    return _write(guide, edition, _render(guide, edition, html), target)
 
 
 class _Collector(logging.Handler):
@@ -115,41 +208,72 @@ class _Collector(logging.Handler):
         self.records.append(record)
 
 
-def write_pdf(guide: Guide, edition: Edition, html: str, target: Path) -> int:
-    """Render `html` to a tagged PDF/UA-1 file at `target`; return its page count.
-
-    WeasyPrint logs, rather than raises, on a missing resource or an accessibility gap; those
-    records fail the build here, naming the guide.
-    """
+@contextmanager
+def _weasyprint_errors(guide: Guide, edition: Edition) -> Iterator[None]:
+    """WeasyPrint logs, rather than raises, on a missing resource or an accessibility gap (a
+    missing alt or lang); those records fail the build here, naming the guide's file."""
     import weasyprint
 
-    font_dir, _ = _font_faces()
-    fetcher = _LocalFetcher([guide.folder, templates_dir(), font_dir])
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     old_propagate = logger.propagate
     logger.propagate = False
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=guide.folder.resolve().as_uri() + "/", url_fetcher=fetcher
-        )
-        rendered = document.render()
-        rendered.write_pdf(target, pdf_variant="pdf/ua-1")
+        yield
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise RenderError(Problem(f"booklet: {exc.__cause__ or exc}", guide.folder)) from None
     finally:
         logger.removeHandler(collector)
         logger.propagate = old_propagate
-    errors = [r for r in collector.records if r.levelno >= logging.ERROR]
+    errors = [r.getMessage() for r in collector.records if r.levelno >= logging.ERROR]
     if errors:
-        messages = "; ".join(r.getMessage() for r in errors[:5])
-        raise RenderError(Problem(f"booklet ({edition.name}): {messages}", guide.folder))
-    return len(rendered.pages)
+        raise RenderError([_locate(f"booklet ({edition.filename}): {m}", guide) for m in errors[:5]])
+
+
+def _locate(message: str, guide: Guide) -> Problem:
+    """Name the section and line of an image WeasyPrint complains about, else the guide."""
+    for section in guide.sections:
+        for block in model.iter_blocks(section.blocks):
+            if isinstance(block, model.Figure) and (str(block.src) in message or block.src.as_uri() in message):
+                return Problem(message, section.path, block.line)
+    return Problem(message, guide.folder / "guide.toml")
+
+
+def _render(guide: Guide, edition: Edition, html: str):
+    import weasyprint
+
+    font_dir, _ = _font_faces()
+    fetcher = _LocalFetcher([guide.folder, templates_dir(), font_dir])
+    with _weasyprint_errors(guide, edition):
+        document = weasyprint.HTML(string=html, base_url=guide.folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+        return document.render()
+
+
+def _write(guide: Guide, edition: Edition, document, target: Path) -> int:
+    """Write the rendered document as PDF/UA-1, close WeasyPrint's gaps, check the result."""
+    from .tagging import fix_pdf
+    from .uacheck import check_pdf
+
+    with _weasyprint_errors(guide, edition):
+        document.write_pdf(target, pdf_variant="pdf/ua-1")
+    fix_pdf(target, _link_names(guide))
+    findings = check_pdf(target)
+    if findings:
+        raise RenderError([Problem(f"{edition.filename} is not valid PDF/UA-1: {f}", guide.folder) for f in findings])
+    return len(document.pages)
+
+
+def _link_names(guide: Guide) -> dict[str, str]:
+    """What each internal link leads to, in words, for screen readers."""
+    names = {s.stem: f"Part {i}, {s.title}" for i, s in enumerate(guide.sections, start=1)}
+    names["contact-us"] = "Contact us"
+    names.update({f"{s.stem}-lines": "space for your own questions" for s in guide.sections if s.layout == "questions"})
+    return names
 
 
 def _local_fetcher_class():
-    import weasyprint.urls as urls
+    from weasyprint import urls
 
     class LocalFetcher(urls.URLFetcher):
         """Serves only files inside the allowed folders; anything else stops the render."""

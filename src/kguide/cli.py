@@ -51,26 +51,30 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output folder; each guide goes to OUT/<guide name>/.")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output folder; each guide goes to OUT/<guide name>/ (OUT/<guide name>/<clinic id>/ with clinic profiles).")
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed since the last build.")
-@click.option("--engine", default=None, help="Speech engine, overriding the guide's voice.engine.")
+@click.option("--engine", type=click.Choice(["piper", "pyttsx3"]), default=None, help="Speech engine, overriding the guide's voice.engine.")
 @click.option("--voice", default=None, help="Voice id, overriding the guide's voice.voice (see 'kguide voices').")
 @click.option("--rate", type=click.IntRange(80, 300), default=None, help="Speaking rate in words per minute.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where speech and finished tracks are cached between builds (default OUT/.cache).")
-def build(guide_dirs, out, force, engine, voice, rate, cache_dir) -> None:
+@click.option("--clinic", "clinics", multiple=True, metavar="ID", help="Build for this clinic profile ([clinics.ID] in guide.toml) only; repeatable. Default: every profile.")
+def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> None:
     """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
-    from .build import BuildOptions, build_guide
+    from .build import BuildOptions, build_clinics
 
-    options = BuildOptions(out=out, cache_dir=cache_dir, force=force, engine=engine, voice=voice, rate=rate)
+    options = BuildOptions(
+        out=out, cache_dir=cache_dir, force=force, engine=engine, voice=voice, rate=rate, clinics=clinics
+    )
 
     def one(folder: Path) -> None:
-        result = build_guide(folder, options, log=lambda m: click.echo(m, err=True))
-        if not result.skipped:
-            f = result.report.figures
-            click.echo(
-                f"{result.guide.name}: built {result.folder} (Flesch-Kincaid grade {f.flesch_kincaid_grade:.1f}, "
-                f"SMOG {f.smog_grade:.1f})"
-            )
+        results = build_clinics(folder, options, log=lambda m: click.echo(m, err=True), progress=_progress(folder.name))
+        for result in results:
+            if not result.skipped:
+                f = result.report.figures
+                click.echo(
+                    f"{result.guide.name}: built {result.folder} (Flesch-Kincaid grade {f.flesch_kincaid_grade:.1f}, "
+                    f"SMOG {f.smog_grade:.1f})"
+                )
 
     sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
 
@@ -109,6 +113,20 @@ def voices() -> None:
         sys.exit(2)
     for engine, voice_id, name in found:
         click.echo(f"{engine}\t{voice_id}\t{name}")
+
+
+def _progress(name: str):
+    """A one-line progress bar for speech synthesis, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        end = "\n" if done >= total else ""
+        click.echo(f"\r{name}: speaking {done}/{total} [{'#' * filled}{'.' * (width - filled)}]{end}", err=True, nl=False)
+
+    return show
 
 
 def _code(run) -> int:

@@ -6,6 +6,7 @@ that every finding and error can point at the file and line an editor must chang
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,12 +17,15 @@ import jinja2.sandbox
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
 
 from .config import CONFIG_NAME, GuideConfig, load_config
 from .errors import GuideError, Problem
 
 SECTION_RE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
-FRONT_MATTER_KEYS = {"title"}
+FRONT_MATTER_KEYS = {"title", "layout"}
+LAYOUTS = ("questions", "glossary")  # sections the booklet lays out in a way of their own
+OPTIONAL_INPUTS = ("lexicon.toml", "plain_words.tsv")  # files beside guide.toml that shape the build
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
 
@@ -135,12 +139,37 @@ Block = Heading | Paragraph | ListBlock | Note | Figure
 
 
 @dataclass(frozen=True)
+class _Only:
+    """Blocks for one medium only (`::: print-only` or `::: audio-only` in the source); split
+    into the two views of a section when it loads, so no renderer ever sees this wrapper."""
+
+    medium: str  # "print" or "audio"
+    blocks: tuple
+
+
+def _view(blocks: tuple, medium: str) -> tuple[Block, ...]:
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, _Only):
+            if block.medium == medium:
+                out.extend(_view(block.blocks, medium))
+        else:
+            out.append(block)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Section:
+    """One part of the guide. `blocks` is what is printed (and scored for reading level);
+    `audio_blocks` is what is spoken. They differ only by print-only and audio-only blocks."""
+
     number: int
     slug: str
     title: str
     path: Path
     blocks: tuple[Block, ...]
+    audio_blocks: tuple[Block, ...] = ()
+    layout: str = ""  # "" (plain), "questions" (writing lines follow) or "glossary" (term lists)
 
     @property
     def stem(self) -> str:
@@ -154,6 +183,7 @@ class Guide:
     config: GuideConfig
     sections: tuple[Section, ...]
     inputs: tuple[Path, ...] = field(default=())
+    clinic_id: str = ""  # the [clinics.<id>] profile in config.clinic; "" for a single [clinic]
 
     def input_hashes(self) -> dict[str, str]:
         return {
@@ -165,13 +195,17 @@ class Guide:
 # ---- loading ---------------------------------------------------------------------------------
 
 
-def load_guide(folder: Path) -> Guide:
-    """Load and validate a whole guide; raise GuideError listing every problem found."""
+def load_guide(folder: Path, clinic: str = "") -> Guide:
+    """Load and validate a whole guide; raise GuideError listing every problem found.
+
+    `clinic` picks one of the guide's [clinics.<id>] profiles (default: the first); the sections'
+    `{{ clinic.* }}` names are filled from it.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise GuideError(Problem("guide folder not found", folder))
     folder = folder.resolve()
-    config = load_config(folder)
+    config, clinic = _with_clinic(load_config(folder), clinic, folder)
     problems: list[Problem] = []
     sections = []
     files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
@@ -196,8 +230,24 @@ def load_guide(folder: Path) -> Guide:
         problems.append(Problem("the guide has no sections (NN-slug.md files)", folder))
     if problems:
         raise GuideError(problems)
-    inputs = tuple([folder / CONFIG_NAME] + [s.path for s in sections] + _figure_paths(sections))
-    return Guide(folder.name, folder, config, tuple(sections), tuple(dict.fromkeys(inputs)))
+    extras = [folder / name for name in OPTIONAL_INPUTS if (folder / name).is_file()]
+    inputs = tuple([folder / CONFIG_NAME] + [s.path for s in sections] + _figure_paths(sections) + extras)
+    if config.clinic.logo:
+        inputs += ((folder / config.clinic.logo).resolve(),)
+    return Guide(folder.name, folder, config, tuple(sections), tuple(dict.fromkeys(inputs)), clinic)
+
+
+def _with_clinic(config: GuideConfig, clinic: str, folder: Path) -> tuple[GuideConfig, str]:
+    """The config with `clinic` as its clinic, and the profile's id ("" for a single [clinic])."""
+    if not config.clinics:
+        if clinic:
+            raise GuideError(Problem(f"no clinic profile '{clinic}': the guide has one [clinic] table", folder / CONFIG_NAME))
+        return config, ""
+    clinic = clinic or next(iter(config.clinics))
+    if clinic not in config.clinics:
+        known = ", ".join(config.clinics)
+        raise GuideError(Problem(f"no clinic profile '{clinic}' (known: {known})", folder / CONFIG_NAME))
+    return dataclasses.replace(config, clinic=config.clinics[clinic]), clinic
 
 
 def _figure_paths(sections: list[Section]) -> list[Path]:
@@ -250,12 +300,15 @@ def _load_section(path: Path, number: int, slug: str, folder: Path, config: Guid
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem("the section needs a 'title' in its front matter", path, 2))
+    layout = meta.get("layout", "")
+    if layout not in ("", *LAYOUTS):
+        problems.append(Problem(f"'layout' must be one of {', '.join(LAYOUTS)}, not {layout!r}", path, _meta_line(text, "layout")))
     body = _render_template(body, path, offset, config)
     blocks = _parse_markdown(body, path, offset, folder, problems)
     problems.extend(_heading_problems(blocks, path))
     if problems:
         raise GuideError(problems)
-    return Section(number, slug, title.strip(), path, blocks)
+    return Section(number, slug, title.strip(), path, _view(blocks, "print"), _view(blocks, "audio"), layout)
 
 
 def _heading_problems(blocks: tuple[Block, ...], path: Path) -> list[Problem]:
@@ -336,8 +389,16 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-_MD = MarkdownIt("commonmark")
+_MD = (
+    MarkdownIt("commonmark")
+    .use(container_plugin, name="audio-only")
+    .use(container_plugin, name="print-only")
+)
 _TASK_RE = re.compile(r"^\[( |x|X)\]\s+")
+# The one HTML a guide may hold: an editor accepting a reading finding in the paragraph it sits
+# in, above or below. The reading check reads these from the source; print and audio skip them.
+ACCEPT_RE = re.compile(r"<!--\s*kguide:\s*accept\s+(?P<rules>[\w\s,-]+?)\s*-->")
+_NO_HTML = "raw HTML is not allowed in a guide; use Markdown (the one comment allowed is <!-- kguide: accept RULE -->)"
 
 
 class _Parser:
@@ -384,10 +445,13 @@ class _Parser:
             return ListBlock(kind == "ordered_list", items, self.line(node), start)
         if kind == "blockquote":
             return Note(self.blocks(node.children), self.line(node))
+        if kind in ("container_audio-only", "container_print-only"):
+            return _Only(kind.removeprefix("container_").removesuffix("-only"), self.blocks(node.children))
         if kind == "hr":
             return None
         if kind in ("html_block",):
-            self.error(node, "raw HTML is not allowed in a guide; use Markdown")
+            if not ACCEPT_RE.fullmatch(node.content.strip()):
+                self.error(node, _NO_HTML)
             return None
         if kind in ("code_block", "fence"):
             self.error(node, "code blocks are not supported (an indented line of 4+ spaces makes one)")
@@ -452,9 +516,8 @@ class _Parser:
             elif kind == "code_inline":
                 out.append(Code(child.content))
             elif kind == "html_inline":
-                self.problems.append(
-                    Problem("raw HTML is not allowed in a guide; use Markdown", self.path, self._inline_line(node))
-                )
+                if not ACCEPT_RE.fullmatch(child.content.strip()):
+                    self.problems.append(Problem(_NO_HTML, self.path, self._inline_line(node)))
             elif kind == "image":
                 self.problems.append(
                     Problem("put each image in a paragraph of its own", self.path, self._inline_line(node))

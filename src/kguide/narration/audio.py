@@ -21,6 +21,7 @@ TARGET_TP = -1.5  # dBTP; the convention's ceiling is -1
 TARGET_LRA = 11.0
 SAMPLE_RATE = 44100
 MP3_BITRATE = "96k"
+AAC_BITRATE = "64k"
 LOUDNESS_TOLERANCE = 0.3  # LU either side of the target that needs no second pass
 
 
@@ -28,7 +29,7 @@ def settings() -> dict:
     """Everything here that shapes a finished track (part of the track cache key)."""
     return {
         "lufs": TARGET_LUFS, "true_peak": TARGET_TP, "tolerance": LOUDNESS_TOLERANCE,
-        "rate": SAMPLE_RATE, "bitrate": MP3_BITRATE, "version": 1,
+        "rate": SAMPLE_RATE, "bitrate": MP3_BITRATE, "version": 2,
     }
 
 
@@ -49,9 +50,12 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
     return result
 
 
-def join_wavs(parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms: int) -> float:
-    """Write `parts` (WAV path, silence after it in ms) to one WAV; return its duration (s)."""
+def join_wavs(parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms: int) -> list[tuple[float, float]]:
+    """Write `parts` (WAV path, silence after it in ms) to one WAV, with `head_ms` of silence
+    before the first and `tail_ms` after the last; return each part's (start, end) in seconds."""
     params = None
+    spans = []
+    position = 0  # frames written so far
     with wave.open(str(target), "wb") as out:
         for index, (path, pause_ms) in enumerate(parts):
             with wave.open(str(path), "rb") as seg:
@@ -60,21 +64,24 @@ def join_wavs(parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms
                     out.setnchannels(params.nchannels)
                     out.setsampwidth(params.sampwidth)
                     out.setframerate(params.framerate)
-                    out.writeframes(_silence(params, head_ms))
+                    position += _write_silence(out, params, head_ms)
                 elif (seg.getnchannels(), seg.getsampwidth(), seg.getframerate()) != (
                     params.nchannels, params.sampwidth, params.framerate
                 ):
                     raise RenderError(Problem(f"segment {path.name} has a different audio format"))
-                out.writeframes(seg.readframes(seg.getnframes()))
+                frames = seg.getnframes()
+                out.writeframes(seg.readframes(frames))
+            spans.append((position / params.framerate, (position + frames) / params.framerate))
+            position += frames
             last = index == len(parts) - 1
-            out.writeframes(_silence(params, tail_ms if last else pause_ms))
-    with wave.open(str(target), "rb") as check:
-        frames = check.getnframes()
-        return frames / check.getframerate()
+            position += _write_silence(out, params, tail_ms if last else pause_ms)
+    return spans
 
 
-def _silence(params, ms: int) -> bytes:
-    return b"\x00" * (params.sampwidth * params.nchannels * int(params.framerate * ms / 1000))
+def _write_silence(out, params, ms: int) -> int:
+    frames = int(params.framerate * ms / 1000)
+    out.writeframes(b"\x00" * (params.sampwidth * params.nchannels * frames))
+    return frames
 
 
 @dataclass(frozen=True)
@@ -107,11 +114,13 @@ def combined_loudness(parts: list[tuple[Loudness, float]]) -> Loudness:
 
 @dataclass(frozen=True)
 class LevelHint:
-    """What leveling one track showed about this voice, so the next track starts near its gain:
-    the dB that the peak limiter and the MP3 encoder each take away from the loudness."""
+    """What leveling one track showed about this voice, so the next track starts near its
+    settings: the dB that the peak limiter and the MP3 encoder each take from the loudness, and
+    the limiter ceiling (dBFS) that keeps the encoded true peak under the target."""
 
     limiter_loss: float = 0.0
     encoder_loss: float = 0.0
+    ceiling_db: float = TARGET_TP - 0.5
 
 
 def level_and_encode(
@@ -120,31 +129,36 @@ def level_and_encode(
     """Bring `source` to the target loudness; write it as WAV (at its own rate) and as MP3.
 
     A fixed gain and a peak limiter: the voice keeps its natural rise and fall, and the limiter
-    only catches the peaks that the gain would push past the true-peak ceiling. Limiting lowers
-    the loudness a little, so the gain is corrected from measurements of the WAV (cheap); MP3
-    encoding lowers it a little more, which the WAV target allows for. Returns the encoded
-    file's loudness and what this track showed, as a hint for the next.
+    only catches the peaks that the gain would push past the ceiling. Limiting lowers the
+    loudness a little, so the gain is corrected from measurements of the WAV (cheap); MP3
+    encoding lowers it a little more, which the WAV target allows for, and can raise true peaks
+    over the limiter's sample-peak ceiling, which a lower ceiling then allows for. Returns the
+    encoded file's loudness and what this track showed, as a hint for the next.
     """
     source_level = measure_loudness(source, peak=False).integrated
     if source_level < -70:  # silence: nothing to level
-        _gain_and_limit(source, wav_out, 0.0)
+        _gain_and_limit(source, wav_out, 0.0, hint.ceiling_db)
         encode_mp3(wav_out, mp3_out, tags)
         return measure_loudness(mp3_out), hint
     base = TARGET_LUFS - source_level
-    encoder_loss = hint.encoder_loss
+    encoder_loss, ceiling = hint.encoder_loss, hint.ceiling_db
     gain = base + hint.limiter_loss + encoder_loss
-    for _attempt in range(2):
+    for _attempt in range(3):
         aim = TARGET_LUFS + encoder_loss
-        wav_level, gain = _level_wav(source, wav_out, gain, aim)
+        wav_level, gain = _level_wav(source, wav_out, gain, aim, ceiling)
         encode_mp3(wav_out, mp3_out, tags)
         final = measure_loudness(mp3_out)
         encoder_loss = wav_level - final.integrated
-        if abs(final.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE:
+        overshoot = final.true_peak - TARGET_TP
+        if abs(final.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE and overshoot <= 0.4:
             break
-    return final, LevelHint(limiter_loss=gain - base - (aim - TARGET_LUFS), encoder_loss=encoder_loss)
+        if overshoot > 0:
+            ceiling -= overshoot + 0.1
+    limiter_loss = gain - base - (aim - TARGET_LUFS)
+    return final, LevelHint(limiter_loss, encoder_loss, ceiling)
 
 
-def _level_wav(source: Path, target: Path, gain: float, aim: float) -> tuple[float, float]:
+def _level_wav(source: Path, target: Path, gain: float, aim: float, ceiling_db: float) -> tuple[float, float]:
     """Apply gain + limiter, correcting the gain until the WAV measures `aim` LUFS.
 
     The limiter gives back less than each dB of gain, so after the first step the next gain is
@@ -153,7 +167,7 @@ def _level_wav(source: Path, target: Path, gain: float, aim: float) -> tuple[flo
     tries: list[tuple[float, float]] = []
     result, used = aim, gain
     for _attempt in range(5):
-        _gain_and_limit(source, target, gain)
+        _gain_and_limit(source, target, gain, ceiling_db)
         used = gain
         result = measure_loudness(target, peak=False).integrated
         if abs(result - aim) <= 0.1:
@@ -168,10 +182,10 @@ def _level_wav(source: Path, target: Path, gain: float, aim: float) -> tuple[flo
     return result, used
 
 
-def _gain_and_limit(source: Path, target: Path, gain: float) -> None:
+def _gain_and_limit(source: Path, target: Path, gain: float, ceiling_db: float) -> None:
     # The limiter works on sample peaks; true peaks (between samples, and after MP3 encoding)
-    # run a little higher, hence a ceiling a little under the true-peak target.
-    ceiling = 10 ** ((TARGET_TP - 0.5) / 20)
+    # run higher, hence a ceiling under the true-peak target.
+    ceiling = 10 ** (ceiling_db / 20)
     chain = f"volume={gain:.2f}dB,alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50"
     _run([ffmpeg(), "-hide_banner", "-nostats", "-y", "-i", str(source), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", str(target)])
 
@@ -184,18 +198,62 @@ def encode_mp3(source: Path, target: Path, tags: dict[str, str]) -> None:
     _run(args + [str(target)])
 
 
-def concat_mp3s(sources: list[Path], target: Path, tags: dict[str, str]) -> None:
-    """Join MP3s of one format without re-encoding (their frames simply follow each other)."""
-    listing = target.with_suffix(".txt")
+def encode_aac(source: Path, target: Path) -> None:
+    """AAC in an MP4 container, for the M4B audiobook."""
+    _run([ffmpeg(), "-hide_banner", "-nostats", "-y", "-i", str(source), "-c:a", "aac", "-b:a", AAC_BITRATE,
+          "-ar", str(SAMPLE_RATE), "-ac", "1", str(target)])
+
+
+def duration(path: Path) -> float:
+    """Seconds of audio in a file, as players see it (ffprobe)."""
+    probe = shutil.which("ffprobe")
+    if not probe:
+        raise ToolMissingError("ffprobe is not installed; it comes with ffmpeg: apt-get install ffmpeg")
+    result = subprocess.run(
+        [probe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True,
+    )
+    try:
+        return float(result.stdout.strip())
+    except ValueError:
+        raise RenderError(Problem(f"could not read the length of {path.name}")) from None
+
+
+def concat_copy(sources: list[Path], target: Path, tags: dict[str, str], chapters: list[tuple[float, float, str]] | None = None, fmt: str | None = None) -> None:
+    """Join audio files of one format without re-encoding; optionally write chapter marks
+    (start s, end s, title) through an ffmetadata file (used for the M4B)."""
+    work = target.parent
+    listing = work / f".{target.name}.list"
     listing.write_text("".join(f"file '{p.resolve()}'\n" for p in sources), encoding="utf-8")
+    meta = work / f".{target.name}.meta"
     try:
         args = [ffmpeg(), "-hide_banner", "-nostats", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
-        args += ["-map_metadata", "-1", "-c", "copy", "-id3v2_version", "3"]
-        for key, value in tags.items():
-            args += ["-metadata", f"{key}={value}"]
+        if chapters:
+            meta.write_text(_ffmetadata(tags, chapters), encoding="utf-8")
+            args += ["-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+        else:
+            args += ["-map_metadata", "-1"]
+            for key, value in tags.items():
+                args += ["-metadata", f"{key}={value}"]
+        args += ["-c", "copy"]
+        if target.suffix == ".mp3":
+            args += ["-id3v2_version", "3"]
+        if fmt:
+            args += ["-f", fmt]
         _run(args + [str(target)])
     finally:
         listing.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
+
+
+def _ffmetadata(tags: dict[str, str], chapters: list[tuple[float, float, str]]) -> str:
+    def escape(value: str) -> str:
+        return re.sub(r"([=;#\\\n])", r"\\\1", value)
+
+    lines = [";FFMETADATA1"] + [f"{k}={escape(v)}" for k, v in tags.items()]
+    for start, end, title in chapters:
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}", f"END={round(end * 1000)}", f"title={escape(title)}"]
+    return "\n".join(lines) + "\n"
 
 
 def measure_loudness(path: Path, peak: bool = True) -> Loudness:

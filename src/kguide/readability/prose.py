@@ -1,0 +1,149 @@
+"""The scored prose of a section: its passages (each paragraph, in the body, a list item or a
+note) split into sentences, each located on the source by line and column.
+
+The model holds text as printed (markup gone, `{{ clinic.name }}` filled in) with a "\\n" where
+the source line breaks, so a sentence's line is its passage's line plus the breaks before it.
+Columns come from finding the same word in the raw source line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..guide import Break, Code, Figure, Heading, Inline, Link, ListBlock, Note, Paragraph, Section, Styled, Text
+from .formulas import Figures, measure_sentence
+from .text import WORD_RE, split_sentences
+
+
+class SourceFile:
+    """The raw lines of a section file, to turn offsets in printed text into columns."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    def column(self, number: int, printed_line: str, offset: int) -> int:
+        """1-based column in source line `number` of the word at `offset` of `printed_line`.
+
+        The word is the n-th of its kind on the printed line, so it is taken to be the n-th on
+        the source line too; a word the source does not hold (a filled-in template value)
+        falls back to column 1.
+        """
+        token = WORD_RE.match(printed_line, offset)
+        if token is None:
+            return 1
+        pattern = re.compile(r"(?<![\w'\u2019-])" + re.escape(token.group()) + r"(?![\w'\u2019-])")
+        before = len(pattern.findall(printed_line, 0, offset))
+        found = [m.start() for m in pattern.finditer(self.line(number))]
+        if not found:
+            return 1
+        return found[min(before, len(found) - 1)] + 1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One scored sentence: its text (spaces normalised), where it starts, and its figures."""
+
+    text: str
+    path: Path
+    line: int
+    figures: Figures
+    start: int = 0  # offsets in the passage's text
+    end: int = 0
+    column: int = 1
+
+    @property
+    def grade(self) -> float:
+        """Flesch-Kincaid grade of this one sentence, to rank the hardest."""
+        return self.figures.flesch_kincaid_grade
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of scored prose and its sentences."""
+
+    section: Section
+    block: Paragraph
+    text: str  # as printed, with "\n" at each source line break
+    sentences: tuple[Sentence, ...]
+    source: SourceFile = field(compare=False, repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.block.line
+
+    @property
+    def words(self) -> int:
+        return sum(s.figures.words for s in self.sentences)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(line, column) in the source of the word at `offset` of the passage's text."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        line_end = self.text.find("\n", offset)
+        printed = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+        number = self.line + self.text.count("\n", 0, offset)
+        return number, self.source.column(number, printed, offset - line_start)
+
+
+def source_text(inlines: tuple[Inline, ...]) -> str:
+    """Printed text with a hard line break kept as "\\n", so lines still match the source."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            out.append(node.text)
+        elif isinstance(node, Styled | Link):
+            out.append(source_text(node.children))
+        elif isinstance(node, Break):
+            out.append("\n")
+    return "".join(out)
+
+
+def passages(section: Section, source: SourceFile | None = None) -> list[Passage]:
+    """Every scored passage of a section, in order. Headings and image alt text are not prose."""
+    source = source or SourceFile(section.path)
+    out: list[Passage] = []
+
+    def walk(blocks) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                passage = _passage(section, block, source)
+                if passage.sentences:
+                    out.append(passage)
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    walk(item.blocks)
+            elif isinstance(block, Note):
+                walk(block.blocks)
+            elif isinstance(block, Heading | Figure):
+                continue
+
+    walk(section.blocks)
+    return out
+
+
+def _passage(section: Section, block: Paragraph, source: SourceFile) -> Passage:
+    text = source_text(block.inlines)
+    sentences = []
+    for span in split_sentences(text):
+        figures = measure_sentence(span.text)
+        if not figures.words:
+            continue
+        line = block.line + text.count("\n", 0, span.start)
+        sentences.append(
+            Sentence(" ".join(span.text.split()), section.path, line, figures, span.start, span.start + len(span.text))
+        )
+    passage = Passage(section, block, text, (), source)
+    located = tuple(_with_column(passage, s) for s in sentences)
+    return Passage(section, block, text, located, source)
+
+
+def _with_column(passage: Passage, sentence: Sentence) -> Sentence:
+    first = WORD_RE.search(passage.text, sentence.start)
+    _, column = passage.locate(first.start()) if first else (sentence.line, 1)
+    return dataclasses.replace(sentence, column=column)

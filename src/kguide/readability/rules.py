@@ -1,0 +1,298 @@
+"""Plain-language rules: findings located on the source by line and column, each with a level,
+a rule name and a message that says what to do.
+
+Rules (configured in [reading.rules], see config.Rules): long_sentence, hard_sentence,
+plain_word, passive_voice, undefined_term, long_paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import SEVERITIES, Rules
+from ..errors import Problem
+from .glossary import defines
+from .prose import Passage, Sentence
+from .text import word_spans
+from .wordlist import Entry, Match, WordList
+
+DEFAULT_TARGET = 6.0  # AMA and NIH: patient material at grade 6
+
+
+@dataclass(frozen=True)
+class Finding(Problem):
+    """A located finding. Printed as `path:line:column: severity rule: message`."""
+
+    column: int = 1
+    severity: str = "warning"
+    rule: str = ""
+    text: str = ""  # the words found (the whole sentence or paragraph for those rules)
+    suggestion: str = ""  # plainer words, where the rule has them
+    start: int = 0  # offsets in the passage's text, for the HTML report
+    end: int = 0
+    passage: Passage | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return f"{display(self.path)}:{self.line}:{self.column}: {self.severity} {self.rule}: {self.message}"
+
+    def sort_key(self) -> tuple:
+        return (str(self.path), self.line or 0, self.column, self.rule)
+
+    def to_dict(self, root: Path | None = None) -> dict:
+        data = {
+            "file": str(self.path.relative_to(root)) if root and self.path else str(self.path),
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "rule": self.rule,
+            "message": self.message,
+            "text": self.text,
+        }
+        if self.suggestion:
+            data["suggestion"] = self.suggestion
+        return data
+
+
+def display(path: Path | None) -> str:
+    """A path relative to the working folder when it lies inside it, as in every kguide message."""
+    if path is None:
+        return ""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def level(severity: str, wanted: str) -> str | None:
+    """The milder of a rule's configured severity and the level a finding asks for; None if off."""
+    if severity not in SEVERITIES:
+        return None
+    return min(severity, wanted, key=SEVERITIES.index)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules need besides the text."""
+
+    rules: Rules
+    target: float  # the Flesch-Kincaid grade target
+    words: WordList
+    glossary: set[str]
+
+
+def _finding(passage: Passage, rule: str, severity: str, message: str, start: int, end: int, **extra) -> Finding:
+    line, column = passage.locate(start)
+    return Finding(
+        message, passage.section.path, line, column, severity, rule,
+        start=start, end=end, passage=passage, **extra,
+    )
+
+
+def _sentence_finding(passage: Passage, sentence: Sentence, rule: str, severity: str, message: str) -> Finding:
+    return Finding(
+        message, sentence.path, sentence.line, sentence.column, severity, rule, sentence.text,
+        start=sentence.start, end=sentence.end, passage=passage,
+    )
+
+
+# ---- sentences and paragraphs ------------------------------------------------------------------
+
+
+def long_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Finding]:
+    rule = ctx.rules.long_sentence
+    count = sentence.figures.words
+    if count > rule.error_above:
+        severity, limit = level(rule.severity, "error"), rule.error_above
+    elif count > rule.warning_above:
+        severity, limit = level(rule.severity, "warning"), rule.warning_above
+    else:
+        return []
+    if severity is None:
+        return []
+    message = f"{count} words in one sentence (more than {limit}): split it"
+    return [_sentence_finding(passage, sentence, "long_sentence", severity, message)]
+
+
+def hard_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Finding]:
+    rule = ctx.rules.hard_sentence
+    grade = sentence.grade
+    if sentence.figures.words < rule.min_words:
+        return []
+    if grade > ctx.target + rule.very_hard_above_target:
+        severity, how = level(rule.severity, "error"), "very hard"
+    elif grade > ctx.target + rule.hard_above_target:
+        severity, how = level(rule.severity, "warning"), "hard"
+    else:
+        return []
+    if severity is None:
+        return []
+    message = f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): use shorter sentences and plainer words"
+    return [_sentence_finding(passage, sentence, "hard_sentence", severity, message)]
+
+
+def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
+    rule = ctx.rules.long_paragraph
+    severity = level(rule.severity, "error")
+    if severity is None or passage.words <= rule.max_words:
+        return []
+    message = f"{passage.words} words in one paragraph (more than {rule.max_words}): break it up"
+    first = passage.sentences[0]
+    return [
+        Finding(
+            message, first.path, first.line, first.column, severity, "long_paragraph",
+            passage.sentences[0].text, start=first.start, end=passage.sentences[-1].end, passage=passage,
+        )
+    ]
+
+
+# ---- passive voice -------------------------------------------------------------------------------
+
+_BE = {"am", "is", "are", "was", "were", "be", "been", "being"}
+# Words that may stand between "be" and its participle: "is often given", "was not told".
+_BETWEEN = {"not", "also", "often", "always", "never", "then", "still", "usually", "just", "all", "both", "first", "only", "sometimes"}
+_IRREGULAR = set(
+    "given taken made done seen known shown written put kept told found held brought bought thought "
+    "felt sent built paid said led meant cut hurt begun drawn driven eaten fallen forgotten grown "
+    "hidden broken chosen spoken stolen thrown worn torn born understood taught caught sold won "
+    "struck stuck hung heard laid sought fed lit met".split()
+)
+# "-ed" words that after "be" mostly describe a state, not an action done to someone.
+_STATES = set(
+    "tired worried scared relaxed interested excited married pleased bored concerned surprised "
+    "ashamed embarrassed frightened stressed overwhelmed depressed exhausted satisfied confused "
+    "upset tied supposed amazed annoyed disappointed shocked".split()
+)
+_NOT_PARTICIPLES = set("need seed feed speed bleed breed indeed hundred sacred naked wicked bed red shed proceed exceed succeed".split())
+
+
+def _participle(word: str) -> bool:
+    w = word.lower()
+    if w in _IRREGULAR:
+        return True
+    return w.endswith("ed") and len(w) > 3 and w not in _STATES and w not in _NOT_PARTICIPLES
+
+
+def passive_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each passive verb ("is given", "was not told") in text[start:end]."""
+    tokens = [t for t in word_spans(text) if start <= t.start() < end]
+    spans = []
+    for index, token in enumerate(tokens):
+        if token.group().lower() not in _BE:
+            continue
+        after = index + 1
+        while after < len(tokens) and _between(tokens[after].group()):
+            after += 1
+        if after < len(tokens) and _participle(tokens[after].group()):
+            spans.append((token.start(), tokens[after].end()))
+    return spans
+
+
+def passive_voice(passage: Passage, sentence: Sentence, ctx: Context) -> list[Finding]:
+    severity = level(ctx.rules.passive_voice.severity, "error")
+    if severity is None:
+        return []
+    found = []
+    for start, end in passive_spans(passage.text, sentence.start, sentence.end):
+        words = " ".join(passage.text[start:end].split())
+        message = f'passive voice "{words}": say who does it, if you can'
+        found.append(_finding(passage, "passive_voice", severity, message, start, end, text=words))
+    return found
+
+
+def _between(word: str) -> bool:
+    lower = word.lower()
+    return lower in _BETWEEN or (lower.endswith("ly") and len(lower) > 4)
+
+
+# ---- words: plain swaps and medical terms ------------------------------------------------------
+
+
+def plain_word(passage: Passage, matches: list[Match], ctx: Context) -> list[Finding]:
+    severity = level(ctx.rules.plain_word.severity, "error")
+    if severity is None:
+        return []
+    found = []
+    for match in matches:
+        entry = match.entry
+        if not entry.plain or (entry.medical and defines(ctx.glossary, entry.key)):
+            continue  # a medical term the glossary defines may stay: the guide teaches it
+        message = f'use "{entry.plain}" instead of "{match.text}"'
+        if entry.medical:
+            message = f'medical term: use "{entry.plain}" instead of "{match.text}", or define it in the glossary'
+        found.append(
+            _finding(passage, "plain_word", severity, message, match.start, match.end, text=match.text, suggestion=entry.plain)
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """The first use of a medical term in the guide, and whether the guide explains it."""
+
+    entry: Entry
+    passage: Passage
+    match: Match
+    in_glossary: bool
+    explained_here: bool
+
+    @property
+    def defined(self) -> bool:
+        return self.in_glossary or self.explained_here
+
+
+# A term explained where it is used: "dissociation, which is ...", "an IV is a thin tube",
+# "PTSD, a problem that ...", "a thin tube (a catheter)", "this is called fasting".
+_EXPLAINED_AFTER = re.compile(
+    r"^\s*(\(|,\s*(which|that)\s+(is|are|means)\b|,\s*(a|an|the)\s|,?\s*(is|are|means)\s+(a|an|the|when|how|what)\b|:)",
+    re.I,
+)
+_EXPLAINED_BEFORE = re.compile(r"\b(called|known as|named|\(|meaning)\s*$", re.I)
+
+
+def first_uses(passages: list[Passage], words: WordList, glossary: set[str]) -> dict[str, TermUse]:
+    """The first use of each medical term, in guide order."""
+    uses: dict[str, TermUse] = {}
+    for passage in passages:
+        for match in words.find(passage.text):
+            entry = match.entry
+            if not entry.medical or entry.key in uses:
+                continue
+            explained = bool(
+                _EXPLAINED_AFTER.match(passage.text[match.end :])
+                or _EXPLAINED_BEFORE.search(passage.text[: match.start])
+            )
+            uses[entry.key] = TermUse(entry, passage, match, defines(glossary, entry.key), explained)
+    return uses
+
+
+def undefined_term(uses: dict[str, TermUse], ctx: Context) -> list[Finding]:
+    """Medical terms without a plain swap that the guide never explains: found at first use.
+    (A term with a swap is the plain_word rule's: swapping it is the better fix.)"""
+    severity = level(ctx.rules.undefined_term.severity, "error")
+    if severity is None:
+        return []
+    found = []
+    for use in uses.values():
+        if use.defined or use.entry.plain:
+            continue
+        text = use.match.text
+        message = f'medical term "{text}" is not explained: say what it means here, or add it to the glossary'
+        found.append(_finding(use.passage, "undefined_term", severity, message, use.match.start, use.match.end, text=text))
+    return found
+
+
+def find_all(passages: list[Passage], ctx: Context) -> tuple[list[Finding], dict[str, TermUse]]:
+    """Every finding of every rule over the guide's passages, in source order."""
+    found: list[Finding] = []
+    for passage in passages:
+        found += long_paragraph(passage, ctx)
+        for sentence in passage.sentences:
+            found += long_sentence(passage, sentence, ctx)
+            found += hard_sentence(passage, sentence, ctx)
+            found += passive_voice(passage, sentence, ctx)
+        found += plain_word(passage, ctx.words.find(passage.text), ctx)
+    uses = first_uses(passages, ctx.words, ctx.glossary)
+    found += undefined_term(uses, ctx)
+    return sorted(found, key=Finding.sort_key), uses

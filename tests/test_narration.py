@@ -1,0 +1,236 @@
+"""Narration: the script (golden file), pronunciation, real synthesis with both engines, chapters,
+captions and the speech cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, GUIDES, run_kguide
+
+from kguide.errors import GuideError
+from kguide.guide import load_guide
+from kguide.narration.chapters import read_mp3_chapters
+from kguide.narration.script import build_script, script_text, transcript
+from kguide.narration.spoken import Lexicon, default_lexicon, load_lexicon, speakable
+
+GOLDEN = DATA / "golden"
+REGENERATE = os.environ.get("KGUIDE_REGENERATE") == "1"
+
+
+def _script(name: str, rate: int) -> str:
+    guide = load_guide(GUIDES / name)
+    return script_text(build_script(guide, load_lexicon(guide.folder), rate))
+
+
+@pytest.mark.parametrize("name, rate", [("mini", 160), ("spoken", 170)])
+def test_script_matches_golden_file(name, rate):
+    """The narration before any speech. Regenerate: KGUIDE_REGENERATE=1 ./test.sh -k golden"""
+    golden = GOLDEN / f"{name}-script.txt"
+    text = _script(name, rate)
+    if REGENERATE:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_script_reads_lists_notes_and_glossary_naturally():
+    guide = load_guide(GUIDES / "spoken")
+    tracks = build_script(guide, load_lexicon(guide.folder), 170)
+    assert [t.stem for t in tracks] == ["00-introduction", "01-your-visit", "02-words", "03-contact-us"]
+    visit = [s.text for s in tracks[1].segments]
+    assert visit[0] == "Part 1. Your visit."
+    assert "Here is a checklist. You can pause after each item to check it." in visit
+    assert "In the next part, we talk about going home." in visit  # audio-only block
+    assert not any("Turn the page" in t for t in visit)  # print-only block
+    assert visit[visit.index("Important.") + 1] == "Call 911 if you have chest pain."
+    words = tracks[2].segments
+    texts = [s.text for s in words]
+    assert texts[texts.index("Dose.") + 1] == "how much of a drug you get."  # term, pause, meaning
+    assert words[texts.index("Dose.")].pause_ms < words[texts.index("Dose.") + 1].pause_ms
+    assert "You can pause here to write down your own questions." in texts
+    intro = [s.text for s in tracks[0].segments]
+    assert "This guide has 2 parts. Listening to all of it takes about 1 minute." in intro
+    outro = tracks[-1].segments
+    assert outro[1].spoken.endswith("five five five, zero one zero, two two three three.")
+
+
+def test_print_view_keeps_print_only_blocks():
+    section = load_guide(GUIDES / "spoken").sections[0]
+    printed = " ".join(getattr(b, "text", "") for b in section.blocks)
+    spoken = " ".join(getattr(b, "text", "") for b in section.audio_blocks)
+    assert "Turn the page" in printed and "Turn the page" not in spoken
+    assert "In the next part" in spoken and "In the next part" not in printed
+
+
+@pytest.mark.parametrize(
+    "written, spoken",
+    [
+        ("Call (555) 010-4477 today.", "Call five five five, zero one zero, four four seven seven today."),
+        ("Call 555-0100.", "Call five five five, zero one zero zero."),
+        ("Call 911 or 988.", "Call nine one one or nine eight eight."),
+        ("An IV helps with PTSD.", "An I V helps with P T S D."),
+        ("Bring a snack, e.g. fruit.", "Bring a snack, for example fruit."),
+        ("Come at 9 a.m.", "Come at 9 A M."),
+        ("Take 10 mg of it.", "Take 10 milligrams of it."),
+        ("It lasts 40-60 minutes.", "It lasts 40 to 60 minutes."),
+        ("See www.example.org/help now.", "See www dot example dot org slash help now."),
+        ("VIVID is a word.", "VIVID is a word."),  # "IV" inside a word is left alone
+    ],
+)
+def test_default_pronunciations(written, spoken):
+    assert speakable(written, default_lexicon()) == spoken
+
+
+def test_guide_lexicon_adds_and_overrides(tmp_path):
+    (tmp_path / "lexicon.toml").write_text('[words]\n"IV" = "eye vee"\n[patterns]\n\'\\bRm (\\d+)\' = \'room \\1\'\n')
+    lexicon = load_lexicon(tmp_path)
+    assert speakable("Go to Rm 4 for your IV.", lexicon) == "Go to room 4 for your eye vee."
+    assert speakable("PTSD", lexicon) == "P T S D"  # the defaults still apply
+
+
+def test_lexicon_errors_name_file_and_line(tmp_path):
+    (tmp_path / "lexicon.toml").write_text('[words]\n"IV" = "I V"\n[patterns]\n\'(unclosed\' = "x"\n')
+    with pytest.raises(GuideError) as info:
+        load_lexicon(tmp_path)
+    assert re.search(r"lexicon\.toml:4: pattern '\(unclosed' is not a valid regular expression", str(info.value))
+    (tmp_path / "lexicon.toml").write_text("[sounds]\n")
+    with pytest.raises(GuideError, match="unknown table"):
+        load_lexicon(tmp_path)
+
+
+def test_lexicon_is_only_for_the_voice():
+    guide = load_guide(GUIDES / "spoken")
+    tracks = build_script(guide, load_lexicon(guide.folder), 170)
+    text = transcript(guide, tracks)
+    assert "Your IV visit" in text and "I V" not in text
+    assert "(555) 010-2233" in text
+
+
+def test_empty_lexicon_changes_only_numbers():
+    assert speakable("An IV at 9 a.m.", Lexicon()) == "An IV at 9 a.m."
+
+
+# ---- real synthesis -------------------------------------------------------------------------
+
+
+def _ffprobe(path: Path, *entries: str) -> dict:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", *[a for e in entries for a in ("-show_entries", e)], "-of", "json", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return json.loads(out)
+
+
+def _duration(path: Path) -> float:
+    return float(_ffprobe(path, "format=duration")["format"]["duration"])
+
+
+@pytest.fixture(scope="module")
+def piper_build(tmp_path_factory, tts_cache) -> Path:
+    out = tmp_path_factory.mktemp("piper")
+    result = run_kguide("build", str(GUIDES / "spoken"), "--out", str(out), "--cache-dir", str(tts_cache))
+    assert result.code == 0, result.err
+    return out / "spoken"
+
+
+def test_piper_builds_the_neural_voice(piper_build):
+    manifest = json.loads((piper_build / "manifest.json").read_text())
+    assert manifest["engine"]["engine"] == "piper"
+    assert manifest["engine"]["voice"] == "en_US-joe-medium"
+    for track in manifest["audio"]["tracks"]:
+        path = piper_build / track["file"]
+        stream = _ffprobe(path, "stream=sample_rate,codec_name")["streams"][0]
+        assert stream == {"codec_name": "mp3", "sample_rate": "44100"}
+        assert -17.0 <= track["integrated_lufs"] <= -15.0 and track["true_peak_dbtp"] <= -1.0
+        assert 90 < track["words_per_minute"] < 200, track
+
+
+@pytest.mark.parametrize("build", ["mini_build", "piper_build"])
+def test_whole_guide_chapters_match_the_tracks(build, request):
+    folder = request.getfixturevalue(build)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    tracks = manifest["audio"]["tracks"]
+    whole = folder / manifest["audio"]["whole"]["file"]
+    chapters = read_mp3_chapters(whole)
+    assert [title for _, _, title in chapters] == [t["title"] for t in tracks]
+    start = 0.0
+    for (begin, end, _), track in zip(chapters, tracks):
+        assert begin == pytest.approx(start, abs=0.002)
+        start += _duration(folder / track["file"])
+        assert end == pytest.approx(start, abs=0.002)
+    assert abs(start - _duration(whole)) < 0.5
+    m4b = whole.with_suffix(".m4b")
+    probed = _ffprobe(m4b, "chapter=start_time,end_time:chapter_tags=title")["chapters"]
+    assert [c["tags"]["title"] for c in probed] == [t["title"] for t in tracks]
+    assert [round(float(c["start_time"]), 1) for c in probed] == [round(b, 1) for b, _, _ in chapters]
+    assert abs(_duration(m4b) - _duration(whole)) < 1.0
+
+
+def _cues(vtt: str) -> list[tuple[float, float, str]]:
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    assert vtt.startswith("WEBVTT\n\n")
+    cues = []
+    for block in vtt.strip().split("\n\n")[1:]:
+        number, timing, text = block.split("\n", 2)
+        start, end = timing.split(" --> ")
+        assert number.isdigit()
+        cues.append((seconds(start), seconds(end), text))
+    return cues
+
+
+@pytest.mark.parametrize("build", ["mini_build", "piper_build"])
+def test_captions_follow_the_audio(build, request):
+    folder = request.getfixturevalue(build)
+    cues = _cues((folder / "captions.vtt").read_text())
+    script = [line for line in (folder / "transcript.txt").read_text().splitlines()[3:] if line and not line.startswith("Track ")]
+    assert [text for _, _, text in cues] == script
+    for (start, end, _), (next_start, _, _) in zip(cues, cues[1:]):
+        assert start < end <= next_start + 0.001
+    whole = json.loads((folder / "manifest.json").read_text())["audio"]["whole"]
+    assert abs(cues[-1][1] - _duration(folder / whole["file"])) < 1.0
+
+
+def test_speech_is_where_the_cues_say(piper_build):
+    """Silence between cues, speech inside them: the captions are timed from the audio itself."""
+    track = piper_build / "audio" / "01-your-visit.mp3"
+    out = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(track), "-af", "silencedetect=noise=-45dB:d=0.3", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    ).stderr
+    silence_starts = [float(x) for x in re.findall(r"silence_start: ([\d.]+)", out)]
+    manifest = json.loads((piper_build / "manifest.json").read_text())
+    # the head room tone is silent; the first word starts about 0.75 s in
+    assert silence_starts and silence_starts[0] < 0.1
+    ends = re.findall(r"silence_end: ([\d.]+)", out)
+    assert 0.6 < float(ends[0]) < 1.0
+    assert manifest["audio"]["tracks"][1]["seconds"] == pytest.approx(_duration(track), abs=0.01)
+
+
+def test_rebuild_reuses_speech_and_tracks(mini_copy, tmp_path, tts_cache):
+    out = tmp_path / "out"
+    args = ("build", str(mini_copy), "--out", str(out), "--cache-dir", str(tts_cache))
+    assert run_kguide(*args).code == 0
+    forced = run_kguide(*args, "--force")
+    assert forced.code == 0
+    assert re.search(r"\(0 segments spoken, \d+ from cache\)", forced.err), forced.err
+
+
+def test_missing_piper_voice_is_named(mini_copy, tmp_path):
+    result = run_kguide("build", str(mini_copy), "--out", str(tmp_path / "out"), "--engine", "piper", "--voice", "voices/none.onnx")
+    assert result.code == 2
+    assert "Piper voice not found" in result.err and "none.onnx" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_voices_lists_both_engines():
+    result = run_kguide("voices")
+    assert result.code == 0
+    assert re.search(r"^piper\t\ten_US-joe-medium", result.out, re.M)
