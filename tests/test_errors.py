@@ -39,7 +39,7 @@ CASES = [
     (
         "section-without-title",
         lambda g: _replace(g / "02-after.md", "title: After your visit\n", "summary: none\n"),
-        "02-after.md:2: unknown front matter key 'summary' (known: title)",
+        "02-after.md:2: unknown front matter key 'summary' (known: layout, title)",
     ),
     (
         "section-title-empty",
@@ -105,6 +105,41 @@ CASES = [
         "no-config",
         lambda g: (g / "guide.toml").unlink(),
         "guide.toml: no guide.toml in the guide folder",
+    ),
+    (
+        "unknown-layout",
+        lambda g: _replace(g / "02-after.md", "title: After your visit\n", "title: After your visit\nlayout: poster\n"),
+        "02-after.md:3: 'layout' must be one of questions, glossary, not 'poster'",
+    ),
+    (
+        "clinic-and-clinics",
+        lambda g: _replace(g / "guide.toml", "[voice]", '[clinics.other]\nname = "X"\nphone = "555-0101"\naddress = "Y"\n\n[voice]'),
+        "guide.toml:7: use one [clinic] table or [clinics.<id>] tables, not both",
+    ),
+    (
+        "bad-clinic-id",
+        lambda g: _replace(g / "guide.toml", "[clinic]", "[clinics.Lake_Side]"),
+        "guide.toml:7: clinic id 'Lake_Side' must be lower-case letters, digits and hyphens",
+    ),
+    (
+        "profile-missing-phone",
+        lambda g: _replace(g / "guide.toml", '[clinic]\nname = "Lakeside Test Clinic"\nphone = "555-0100"\n', '[clinics.lakeside]\nname = "Lakeside Test Clinic"\n'),
+        "guide.toml:7: missing key 'clinics.lakeside.phone'",
+    ),
+    (
+        "logo-not-found",
+        lambda g: _replace(g / "guide.toml", 'website = "www.example.org/lakeside"', 'website = "www.example.org/lakeside"\nlogo = "logo.png"\nlogo_alt = "Our logo"'),
+        "guide.toml:12: 'clinic.logo' file not found: 'logo.png'",
+    ),
+    (
+        "logo-without-alt",
+        lambda g: _replace(g / "guide.toml", 'website = "www.example.org/lakeside"', 'website = "www.example.org/lakeside"\nlogo = "chair.png"'),
+        "guide.toml:12: 'clinic.logo' needs a 'logo_alt' too: what the logo shows, in words (its alt text)",
+    ),
+    (
+        "audio-url-not-a-web-address",
+        lambda g: _replace(g / "guide.toml", 'website = "www.example.org/lakeside"', 'website = "www.example.org/lakeside"\naudio_url = "example.org/listen"'),
+        "guide.toml:12: 'clinic.audio_url' must be a web address starting with https://",
     ),
 ]
 

@@ -234,3 +234,35 @@ def test_voices_lists_both_engines():
     result = run_kguide("voices")
     assert result.code == 0
     assert re.search(r"^piper\t\ten_US-joe-medium", result.out, re.M)
+
+
+def test_interrupted_build_keeps_cache_and_last_build(tmp_path):
+    """Ctrl-C in the middle of speech: the last good build stays, no staging folder is left,
+    and every cache entry is a whole WAV file (entries are renamed into place when complete)."""
+    import signal
+    import sys
+    import time
+    import wave
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    (out / "spoken").mkdir(parents=True)
+    (out / "spoken" / "booklet.pdf").write_bytes(b"%PDF-previous good build")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kguide", "build", str(GUIDES / "spoken"), "--out", str(out), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(cache.glob("tts/*/*.wav"))) < 3:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted; the last good build is unchanged" in err and "Traceback" not in err
+    assert (out / "spoken" / "booklet.pdf").read_bytes() == b"%PDF-previous good build"
+    assert sorted(p.name for p in out.iterdir()) == ["spoken"]
+    entries = list(cache.glob("tts/*/*.wav"))
+    assert entries
+    for entry in entries:
+        with wave.open(str(entry)) as w:
+            assert w.getnframes() > 0
+    assert not list(cache.glob("tts/*/.tmp-*"))

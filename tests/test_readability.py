@@ -113,5 +113,6 @@ def test_dense_text_scores_far_harder_than_plain_text():
         "that all concurrent pharmacological interventions have been communicated."
     )
     plain = measure_sentence("Before we give you the drug, tell us about all the pills you take.")
-    assert dense.flesch_kincaid_grade > 18 > 6 > plain.flesch_kincaid_grade
+    assert dense.flesch_kincaid_grade > 18
+    assert plain.flesch_kincaid_grade < 6
     assert dense.smog_grade > plain.smog_grade + 8

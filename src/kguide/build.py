@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Callable
 
 from . import booklet
-from .errors import Problem, ReadingLevelError
 from .guide import Guide, load_guide
 from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
@@ -29,8 +28,8 @@ from .narration.engines import make_engine
 from .narration.narrate import GuideAudio, narrate
 from .narration.script import build_script, transcript
 from .narration.spoken import load_lexicon
-from .readability.formulas import FORMULAS
-from .readability.report import ReadingReport, check_guide
+from .readability import html_report
+from .readability.report import ReadingReport, check_guide, reading_failure
 
 MANIFEST = "manifest.json"
 
@@ -75,27 +74,6 @@ Log = Callable[[str], None]
 def check(guide_dir: Path, clinic: str = "") -> tuple[Guide, ReadingReport]:
     guide = load_guide(guide_dir, clinic)
     return guide, check_guide(guide)
-
-
-def reading_failure(report: ReadingReport, guide: Guide) -> ReadingLevelError:
-    problems = []
-    for verdict in report.verdicts:
-        if verdict.status == "fail":
-            problems.append(
-                Problem(f"the whole guide reads above its hard limit: {FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})", guide.folder / "guide.toml")
-            )
-    for section in report.sections:
-        for verdict in section.verdicts:
-            if verdict.status == "fail":
-                problems.append(
-                    Problem(f"section reads above its hard limit: {FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})", section.section.path)
-                )
-    target = guide.config.reading.targets.flesch_kincaid_grade
-    for sentence in report.hardest(above=target if target is not None else 0.0):
-        problems.append(
-            Problem(f"hard sentence (grade {sentence.grade:.1f}, {sentence.figures.words} words): {sentence.text}", sentence.path, sentence.line)
-        )
-    return ReadingLevelError(problems)
 
 
 def _voice_settings(guide: Guide, options: BuildOptions) -> tuple[str, str, int]:
@@ -200,6 +178,7 @@ def _swap_into_place(staging: Path, target: Path) -> None:
 def _write_reading(report: ReadingReport, guide: Guide, folder: Path) -> None:
     data = report.to_dict(root=guide.folder)
     (folder / "reading.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    html_report.write(report, guide, folder / html_report.REPORT_NAME)
 
 
 def _sha256(path: Path) -> str:

@@ -1,5 +1,6 @@
 """The kguide command line: thin wrappers that parse options, call one function and map errors
-to exit codes (0 ok, 1 guide too hard to read, 2 bad input or missing tool)."""
+to exit codes (0 ok; 1 guide too hard to read: above a hard limit or a reading finding at error
+level; 2 bad input or missing tool)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def _guide_dirs(paths: tuple[Path, ...]) -> list[Path]:
 
 
 def _report_error(exc: KguideError) -> int:
+    from .readability.rules import Finding
+
     for problem in exc.problems:
-        click.echo(f"error: {problem}", err=True)
+        # A reading finding names its own level: "path:line:col: error rule: message".
+        click.echo(str(problem) if isinstance(problem, Finding) else f"error: {problem}", err=True)
     return exc.exit_code
 
 
@@ -82,24 +86,48 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> No
 @cli.command()
 @click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(guide_dirs, fmt) -> None:
-    """Check the reading level of each guide; print a table per section."""
-    from .build import check as check_one
-    from .build import reading_failure
-    from .readability.report import format_table
+@click.option("--min-level", type=click.Choice(["suggestion", "warning", "error"]), default="suggestion", show_default=True, help="Print findings at this level and above (text format).")
+@click.option("--html", "html_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Also write the HTML report to DIR/<guide name>-reading-report.html.")
+def check(guide_dirs, fmt, min_level, html_dir) -> None:
+    """Check the reading level and plain language of each guide (default: every guide in guides/).
+
+    Prints each finding as PATH:LINE:COLUMN: LEVEL RULE: MESSAGE, then a table per section.
+    Exits with 1 when a finding is at error level or a hard limit is passed.
+    """
+    from .guide import load_guide
+    from .readability.report import check_guide, reading_failure
 
     def one(folder: Path) -> None:
-        guide, report = check_one(folder)
+        guide = load_guide(folder)
+        report = check_guide(guide)
+        if html_dir is not None:
+            _write_html_report(report, guide, html_dir)
         if fmt == "json":
             click.echo(json.dumps({"guide": guide.name, **report.to_dict(root=guide.folder)}, indent=2))
         else:
-            click.echo(f"{guide.name}: {guide.config.title}")
-            click.echo(format_table(report))
-            click.echo("")
+            _print_check(guide, report, min_level)
         if report.failed:
-            raise reading_failure(report, guide)
+            raise reading_failure(report, guide, with_findings=False)  # printed above already
 
     sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
+
+
+def _print_check(guide, report, min_level: str) -> None:
+    from .readability.report import format_findings, format_table
+
+    click.echo(f"{guide.name}: {guide.config.title}")
+    findings = format_findings(report, min_level)
+    if findings:
+        click.echo(findings)
+    click.echo(format_table(report))
+    click.echo("")
+
+
+def _write_html_report(report, guide, folder: Path) -> None:
+    from .readability import html_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    html_report.write(report, guide, folder / f"{guide.name}-{html_report.REPORT_NAME}")
 
 
 @cli.command()

@@ -502,7 +502,7 @@ def _clinic_problems(clinic: Clinic, guide_dir: Path) -> list[tuple[str, str]]:
         elif logo.suffix.lower() not in LOGO_TYPES:
             found.append(("logo", f"must be one of {', '.join(LOGO_TYPES)}: {clinic.logo!r}"))
         if not clinic.logo_alt.strip():
-            found.append(("logo_alt", "must say what the logo shows (its alt text)"))
+            found.append(("logo", "needs a 'logo_alt' too: what the logo shows, in words (its alt text)"))
     elif clinic.logo_alt:
         found.append(("logo_alt", "is set but there is no logo"))
     if clinic.audio_url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", clinic.audio_url):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
@@ -152,7 +153,7 @@ def _structure_rules(elements: list[_Element], pdf: pikepdf.Pdf) -> list[str]:
             found.append(f"list item (LI) holds {sorted(set(kinds) - LIST_ITEM_CHILDREN)} (page {_page_label(element)})")
     if levels and levels[0] != 1:
         found.append(f"the first heading is H{levels[0]}, not H1")
-    for before, after in zip(levels, levels[1:]):
+    for before, after in pairwise(levels):
         if after > before + 1:
             found.append(f"heading level skipped: H{after} follows H{before}")
     return found

@@ -172,8 +172,16 @@ class PiperEngine:
         from piper import SynthesisConfig
 
         voice = self._load()
-        with wave.open(str(target), "wb") as out:
-            voice.synthesize_wav(text, out, syn_config=SynthesisConfig(length_scale=self.length_scale))
+        # Synthesize fully before opening the file: an interrupt then leaves no half-set WAV
+        # writer behind to fail on close and hide the interrupt.
+        chunks = list(voice.synthesize(text, syn_config=SynthesisConfig(length_scale=self.length_scale)))
+        if chunks:
+            with wave.open(str(target), "wb") as out:
+                out.setframerate(chunks[0].sample_rate)
+                out.setsampwidth(chunks[0].sample_width)
+                out.setnchannels(chunks[0].sample_channels)
+                for chunk in chunks:
+                    out.writeframes(chunk.audio_int16_bytes)
         if _frames(target) == 0:
             raise RenderError(Problem(f"the piper engine wrote no audio for: {text[:60]!r}"))
 

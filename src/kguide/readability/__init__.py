@@ -1,4 +1,5 @@
-"""Reading-level measurement: syllables, sentences, formulas and the per-section report."""
+"""Reading-level check: syllables, sentences, formulas, plain-language rules located on the
+source, the PEMAT items a program can judge, and the reports (terminal, JSON, HTML)."""
 
 from .formulas import Figures, measure
 from .report import ReadingReport, check_guide

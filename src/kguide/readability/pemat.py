@@ -23,24 +23,27 @@ CHUNK_WORDS = 200  # prose under one heading: about half an A5 page in large typ
 VERY_SHORT_WORDS = 300  # PEMAT's "very short": two paragraphs or fewer, one page at most
 PASSIVE_SHARE = 0.10  # at most one sentence in ten with a passive verb
 
-_SUMMARY = re.compile(r"\b(summary|in short|in brief|key points|main points|at a glance|to sum up|remember)\b", re.I)
+_SUMMARY = re.compile(r"\b(summary|in short|in brief|key points|main points|at a glance|to sum up|remember)\b", re.IGNORECASE)
 _GENERIC = re.compile(
     r"^(introduction|overview|information|general|details|other|miscellaneous|misc|notes?|more|background|"
     r"content|contents|(section|part|chapter|step|page)\s*\d*)$",
-    re.I,
+    re.IGNORECASE,
 )
-_HARD_NUMBERS = re.compile(r"\d\s*%|\bper\s*cent\b|\bpercent\b|\b\d+/\d+\b|[\u00bc-\u00be\u2150-\u215e]|\b\d+\.\d+\b", re.I)
+_HARD_NUMBERS = re.compile(r"\d\s*%|\bper\s*cent\b|\bpercent\b|\b\d+/\d+\b|[\u00bc-\u00be\u2150-\u215e]|\b\d+\.\d+\b", re.IGNORECASE)
 _CALCULATION = re.compile(
-    r"\b(calculate|calculation|multiply|divide|subtract|add up|work out how|figure out how|per kilogram|mg/kg|ml/kg)\b", re.I
+    r"\b(calculate|calculation|multiply|divide|subtract|add up|work out how|figure out how|per kilogram|mg/kg|ml/kg)\b", re.IGNORECASE
 )
-_THIRD_PERSON = re.compile(r"\b(the patient|patients|the individual|individuals|the client|clients|the user|users|the reader)\b", re.I)
-_YOU = re.compile(r"\b(you|your|yours|yourself)\b", re.I)
+_THIRD_PERSON = re.compile(r"\b(the patient|patients|the individual|individuals|the client|clients|the user|users|the reader)\b", re.IGNORECASE)
+_YOU = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 _LEAD_INS = {"please", "then", "also", "first", "next", "now", "just", "so", "and", "but", "again"}
-_IMPERATIVES = set(
-    "ask avoid book breathe bring call check choose come do don't drink drive eat fill find follow get give go "
-    "have help keep leave let lie list make note pick plan put raise read remember rest say see share sign sit "
-    "speak start stay stop take talk tell text think try use visit wait watch wear write".split()
-)
+_IMPERATIVES = {
+    "ask", "avoid", "book", "breathe", "bring", "call", "check", "choose", "come", "do",
+    "don't", "drink", "drive", "eat", "fill", "find", "follow", "get", "give", "go", "have",
+    "help", "keep", "leave", "let", "lie", "list", "make", "note", "pick", "plan", "put",
+    "raise", "read", "remember", "rest", "say", "see", "share", "sign", "sit", "speak", "start",
+    "stay", "stop", "take", "talk", "tell", "text", "think", "try", "use", "visit", "wait",
+    "watch", "wear", "write",
+}
 _IF_CLAUSE = {"if", "when", "before", "after", "until", "while", "once", "during"}
 
 
@@ -128,7 +131,7 @@ def _medical_terms(uses: dict[str, TermUse]) -> Item:
 
 
 def _active_voice(sentences: list[tuple[Passage, Sentence]]) -> Item:
-    passive = [s for p, s in sentences if passive_spans(p.text, s.start, s.end)]
+    passive = [s for p, s in sentences if passive_spans(p, s.start, s.end)]
     share = len(passive) / len(sentences) if sentences else 0.0
     met = share <= PASSIVE_SHARE
     detail = f"{len(passive)} of {len(sentences)} sentences ({share:.0%}) have a passive verb; at most {PASSIVE_SHARE:.0%}"
@@ -241,7 +244,7 @@ def is_action(sentence: str) -> bool:
         return is_action(sentence.split(",", 1)[1])
     if words[0] in _IMPERATIVES or words[:2] == ["do", "not"]:
         return True
-    return bool(re.search(r"\byou (should|must|need to|will need to|have to)\b", sentence, re.I))
+    return bool(re.search(r"\byou (should|must|need to|will need to|have to)\b", sentence, re.IGNORECASE))
 
 
 def _action(sentences: list[tuple[Passage, Sentence]]) -> Item:

@@ -9,13 +9,27 @@ Columns come from finding the same word in the raw source line.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..guide import Break, Code, Figure, Heading, Inline, Link, ListBlock, Note, Paragraph, Section, Styled, Text
+from ..guide import (
+    Break,
+    Code,
+    Figure,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Note,
+    Paragraph,
+    Section,
+    Styled,
+    Text,
+)
 from .formulas import Figures, measure_sentence
-from .text import WORD_RE, split_sentences
+from .text import WORD_RE, split_sentences, word_spans
 
 
 class SourceFile:
@@ -38,12 +52,28 @@ class SourceFile:
         token = WORD_RE.match(printed_line, offset)
         if token is None:
             return 1
-        pattern = re.compile(r"(?<![\w'\u2019-])" + re.escape(token.group()) + r"(?![\w'\u2019-])")
-        before = len(pattern.findall(printed_line, 0, offset))
-        found = [m.start() for m in pattern.finditer(self.line(number))]
+        word = token.group()
+        before = len(_occurrences(printed_line[:offset], word))
+        found = _occurrences(self.line(number), word)
         if not found:
             return 1
         return found[min(before, len(found) - 1)] + 1
+
+
+def _occurrences(line: str, word: str) -> list[int]:
+    """Where `word` stands as a whole word in `line` (str.find: a regex per word is slow)."""
+    found = []
+    index = line.find(word)
+    while index >= 0:
+        end = index + len(word)
+        if not (index and _in_word(line[index - 1])) and not (end < len(line) and _in_word(line[end])):
+            found.append(index)
+        index = line.find(word, index + 1)
+    return found
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "'\u2019-_"
 
 
 @dataclass(frozen=True)
@@ -81,6 +111,11 @@ class Passage:
     @property
     def words(self) -> int:
         return sum(s.figures.words for s in self.sentences)
+
+    @functools.cached_property
+    def tokens(self) -> list[re.Match]:
+        """The words of the passage (URLs and phone numbers left out), found once for every rule."""
+        return word_spans(self.text)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line, column) in the source of the word at `offset` of the passage's text."""

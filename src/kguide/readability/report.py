@@ -1,5 +1,6 @@
 """Reading-level check of a Guide: per-section and whole-guide figures against the guide's targets
-and hard limits, and the hardest sentences located on their source lines.
+and hard limits, plain-language findings located on the source, and the PEMAT items a program
+can judge.
 
 What is scored: the prose of paragraphs, list items (each item is at least one sentence) and
 call-out notes. Headings and image alt text are not scored.
@@ -10,28 +11,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import FormulaLimits
-from ..guide import Figure, Guide, Heading, ListBlock, Note, Paragraph, Section
-from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures, measure_sentence
-from .text import split_sentences
+from ..config import SEVERITIES, FormulaLimits, Reading
+from ..errors import Problem, ReadingLevelError
+from ..guide import Guide, Section
+from .accept import Accept, accepts
+from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures
+from .glossary import glossary_terms
+from .pemat import PASS_SCORE, Pemat, judge
+from .prose import Passage, Sentence, SourceFile, passages
+from .rules import DEFAULT_TARGET, Context, Finding, find_all
+from .wordlist import load_word_list
+
+__all__ = ["ReadingReport", "Sentence", "check_guide", "format_table", "reading_failure", "section_sentences"]
 
 SCOPE_NOTE = (
     "Scored: paragraphs, list items (each item at least one sentence) and notes. "
     "Not scored: headings, image alt text, URLs, e-mail addresses and phone numbers."
 )
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    path: Path
-    line: int
-    figures: Figures
-
-    @property
-    def grade(self) -> float:
-        """Flesch-Kincaid grade of this one sentence, to rank the hardest."""
-        return self.figures.flesch_kincaid_grade
+FORMULA_SOURCES = {
+    "flesch_kincaid_grade": "Kincaid et al. 1975",
+    "smog_grade": "McLaughlin 1969; preferred for health text",
+    "flesch_reading_ease": "Flesch 1948",
+}
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,11 @@ class SectionReading:
     figures: Figures
     verdicts: tuple[Verdict, ...]
     sentences: tuple[Sentence, ...]
+    findings: tuple[Finding, ...] = ()
 
     @property
     def status(self) -> str:
-        return _worst(v.status for v in self.verdicts)
+        return _worst([v.status for v in self.verdicts] + [_finding_status(f) for f in self.findings])
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,10 @@ class ReadingReport:
     sections: tuple[SectionReading, ...]
     figures: Figures
     verdicts: tuple[Verdict, ...]
+    findings: tuple[Finding, ...] = ()
+    accepted: tuple[Finding, ...] = ()
+    pemat: Pemat | None = None
+    passages: tuple[Passage, ...] = ()
 
     @property
     def status(self) -> str:
@@ -67,7 +73,17 @@ class ReadingReport:
 
     @property
     def failed(self) -> bool:
+        """Above a hard limit, or a finding at error level: the build fails."""
         return self.status == "fail"
+
+    @property
+    def above_limit(self) -> bool:
+        return any(v.status == "fail" for v in self.verdicts) or any(
+            v.status == "fail" for s in self.sections for v in s.verdicts
+        )
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
 
     def hardest(self, count: int = 5, min_words: int = 5, above: float | None = None) -> list[Sentence]:
         """The hardest sentences by their own grade; `above` keeps only those past that grade."""
@@ -84,22 +100,35 @@ class ReadingReport:
         return {
             "status": self.status,
             "scope": SCOPE_NOTE,
+            "counts": {s: self.count(s) for s in reversed(SEVERITIES)} | {"accepted": len(self.accepted)},
             "guide": {"figures": self.figures.to_dict(), "verdicts": [_verdict(v) for v in self.verdicts]},
-            "sections": [
-                {
-                    "file": where(r.section.path),
-                    "title": r.section.title,
-                    "status": r.status,
-                    "figures": r.figures.to_dict(),
-                    "verdicts": [_verdict(v) for v in r.verdicts],
-                }
-                for r in self.sections
-            ],
+            "sections": [_section_dict(r, where) for r in self.sections],
+            "findings": [f.to_dict(root) for f in self.findings],
+            "accepted": [f.to_dict(root) for f in self.accepted],
+            "pemat": self.pemat.to_dict() if self.pemat else None,
             "hardest_sentences": [
                 {"file": where(s.path), "line": s.line, "grade": round(s.grade, 1), "text": s.text}
                 for s in self.hardest()
             ],
         }
+
+
+def _section_dict(r: SectionReading, where) -> dict:
+    return {
+        "file": where(r.section.path),
+        "title": r.section.title,
+        "status": r.status,
+        "figures": r.figures.to_dict(),
+        "verdicts": [_verdict(v) for v in r.verdicts],
+        "sentences": [
+            {"line": s.line, "column": s.column, "grade": round(s.grade, 2), **_counts(s.figures), "text": s.text}
+            for s in r.sentences
+        ],
+    }
+
+
+def _counts(f: Figures) -> dict:
+    return {"words": f.words, "syllables": f.syllables, "polysyllables": f.polysyllables}
 
 
 def _verdict(v: Verdict) -> dict:
@@ -119,31 +148,13 @@ def _worst(statuses) -> str:
     return max(statuses, key=_ORDER.__getitem__, default="pass")
 
 
+def _finding_status(finding: Finding) -> str:
+    return {"error": "fail", "warning": "warn"}.get(finding.severity, "pass")
+
+
 def section_sentences(section: Section) -> list[Sentence]:
     """Every scored sentence of a section, with its source line."""
-    out: list[Sentence] = []
-
-    def add_text(text: str, line: int) -> None:
-        for span in split_sentences(text):
-            figures = measure_sentence(span.text)
-            if figures.words:
-                sentence_line = line + text[: span.start].count("\n")
-                out.append(Sentence(" ".join(span.text.split()), section.path, sentence_line, figures))
-
-    def walk(blocks) -> None:
-        for block in blocks:
-            if isinstance(block, Paragraph):
-                add_text(block.text, block.line)
-            elif isinstance(block, ListBlock):
-                for item in block.items:
-                    walk(item.blocks)
-            elif isinstance(block, Note):
-                walk(block.blocks)
-            elif isinstance(block, Heading | Figure):
-                continue
-
-    walk(section.blocks)
-    return out
+    return [s for p in passages(section) for s in p.sentences]
 
 
 def _judge(figures: Figures, targets: FormulaLimits, limits: FormulaLimits) -> tuple[Verdict, ...]:
@@ -152,55 +163,143 @@ def _judge(figures: Figures, targets: FormulaLimits, limits: FormulaLimits) -> t
         value = figures.value(formula)
         target = getattr(targets, formula)
         limit = getattr(limits, formula)
-
-        def past(bound: float | None) -> bool:
-            if bound is None:
-                return False
-            return value < bound if formula in HIGHER_IS_EASIER else value > bound
-
-        status = "fail" if past(limit) else "warn" if past(target) else "pass"
+        status = "fail" if _past(formula, value, limit) else "warn" if _past(formula, value, target) else "pass"
         verdicts.append(Verdict(formula, value, target, limit, status))
     return tuple(verdicts)
 
 
+def _past(formula: str, value: float, bound: float | None) -> bool:
+    if bound is None:
+        return False
+    return value < bound if formula in HIGHER_IS_EASIER else value > bound
+
+
 def check_guide(guide: Guide) -> ReadingReport:
+    """Measure, apply the rules and judge the PEMAT items; raise GuideError on a bad word list
+    or accept comment."""
     reading = guide.config.reading
-    sections = []
-    total = EMPTY
+    by_section: list[tuple[Section, list[Passage]]] = []
+    comments: list[Accept] = []
     for section in guide.sections:
-        sentences = section_sentences(section)
-        figures = EMPTY
-        for s in sentences:
-            figures = figures + s.figures
-        total = total + figures
-        sections.append(
-            SectionReading(section, figures, _judge(figures, reading.targets, reading.limits), tuple(sentences))
+        source = SourceFile(section.path)
+        by_section.append((section, passages(section, source)))
+        comments += accepts(source)
+    every = [p for _, found in by_section for p in found]
+    target = reading.targets.flesch_kincaid_grade
+    glossary = glossary_terms(guide)
+    context = Context(reading.rules, DEFAULT_TARGET if target is None else target, load_word_list(guide.folder), glossary)
+    found, uses = find_all(every, context)
+    kept, accepted = [], []
+    for f in found:
+        (accepted if any(a.covers(f.path, f.line, f.rule) for a in comments) else kept).append(f)
+    sections = [_section_reading(section, found_here, kept, reading) for section, found_here in by_section]
+    total = EMPTY
+    for r in sections:
+        total = total + r.figures
+    return ReadingReport(
+        tuple(sections), total, _judge(total, reading.targets, reading.limits),
+        tuple(kept), tuple(accepted), judge(guide, every, uses), tuple(every),
+    )
+
+
+def _section_reading(
+    section: Section, found: list[Passage], findings: list[Finding], reading: Reading
+) -> SectionReading:
+    sentences = tuple(s for p in found for s in p.sentences)
+    figures = EMPTY
+    for s in sentences:
+        figures = figures + s.figures
+    mine = tuple(f for f in findings if f.path == section.path)
+    return SectionReading(section, figures, _judge(figures, reading.targets, reading.limits), sentences, mine)
+
+
+# ---- failure -------------------------------------------------------------------------------------
+
+
+def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = True) -> ReadingLevelError:
+    """The error that stops a build: the findings at error level (with the hard sentences, when
+    the guide is above a hard limit), each limit passed, and a line that sums them up.
+    `with_findings=False` leaves the findings out, for `kguide check`, which prints them already."""
+    problems: list[Problem] = []
+    if with_findings:
+        problems += [
+            f for f in report.findings
+            if f.severity == "error" or (report.above_limit and f.rule == "hard_sentence")
+        ]
+    for verdict in report.verdicts:
+        if verdict.status == "fail":
+            problems.append(Problem(f"the whole guide reads above its hard limit: {_past_limit(verdict)}", guide.folder / "guide.toml"))
+    for section in report.sections:
+        for verdict in section.verdicts:
+            if verdict.status == "fail":
+                problems.append(Problem(f"section reads above its hard limit: {_past_limit(verdict)}", section.section.path))
+    errors = report.count("error")
+    if errors:
+        problems.append(
+            Problem(
+                f"{errors} finding{'s' if errors != 1 else ''} at error level: fix them, or accept one "
+                "with <!-- kguide: accept RULE --> in its paragraph",
+                guide.folder,
+            )
         )
-    return ReadingReport(tuple(sections), total, _judge(total, reading.targets, reading.limits))
+    return ReadingLevelError(problems)
+
+
+def _past_limit(verdict: Verdict) -> str:
+    return f"{FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})"
+
+
+# ---- terminal table -------------------------------------------------------------------------------
+
+
+def format_findings(report: ReadingReport, min_level: str = "suggestion") -> str:
+    """One line per finding at `min_level` or above: `path:line:col: severity rule: message`."""
+    floor = SEVERITIES.index(min_level)
+    return "\n".join(str(f) for f in report.findings if SEVERITIES.index(f.severity) >= floor)
 
 
 def format_table(report: ReadingReport, root: Path | None = None) -> str:
-    """A plain-text table: one row per section and one for the whole guide."""
-    header = f"{'section':<34} {'words':>6} {'w/sent':>6} {'FK grade':>9} {'SMOG':>6} {'ease':>6}  status"
+    """A plain-text table: one row per section and one for the whole guide, then the bounds,
+    the PEMAT scores and the count of findings."""
+    header = f"{'section':<34} {'words':>6} {'w/sent':>6} {'FK grade':>9} {'SMOG':>6} {'ease':>6}  {'e/w/s':>8}  status"
     lines = [header, "-" * len(header)]
-
-    def row(name: str, figures: Figures, verdicts, status: str) -> str:
-        marks = {v.formula: _mark(v) for v in verdicts}
-        return (
-            f"{name[:34]:<34} {figures.words:>6} {figures.words_per_sentence:>6.1f} "
-            f"{figures.flesch_kincaid_grade:>8.1f}{marks['flesch_kincaid_grade']} "
-            f"{figures.smog_grade:>5.1f}{marks['smog_grade']} "
-            f"{figures.flesch_reading_ease:>5.0f}{marks['flesch_reading_ease']}  {status}"
-        )
-
     for r in report.sections:
-        lines.append(row(r.section.path.name, r.figures, r.verdicts, r.status))
+        lines.append(_row(r.section.path.name, r.figures, r.verdicts, r.findings, r.status))
     lines.append("-" * len(header))
-    lines.append(row("whole guide", report.figures, report.verdicts, report.status))
-    targets = "; ".join(_bounds(v) for v in report.verdicts)
-    lines.append(f"targets and limits: {targets}")
-    lines.append("(* past target: warning; ! past hard limit: fails the build)")
+    lines.append(_row("whole guide", report.figures, report.verdicts, report.findings, report.status))
+    lines.append("targets and limits: " + "; ".join(_bounds(v) for v in report.verdicts))
+    lines.append("(* past target: warning; ! past hard limit: fails the build; e/w/s: findings at error, warning, suggestion level)")
+    lines.append(SCOPE_NOTE)
+    if report.pemat:
+        lines += _pemat_lines(report.pemat)
+    accepted = f"; {len(report.accepted)} accepted in the source" if report.accepted else ""
+    lines.append(
+        f"findings: {report.count('error')} errors, {report.count('warning')} warnings, "
+        f"{report.count('suggestion')} suggestions{accepted}"
+    )
     return "\n".join(lines)
+
+
+def _row(name: str, figures: Figures, verdicts, findings, status: str) -> str:
+    marks = {v.formula: _mark(v) for v in verdicts}
+    counts = "/".join(str(sum(1 for f in findings if f.severity == s)) for s in reversed(SEVERITIES))
+    return (
+        f"{name[:34]:<34} {figures.words:>6} {figures.words_per_sentence:>6.1f} "
+        f"{figures.flesch_kincaid_grade:>8.1f}{marks['flesch_kincaid_grade']} "
+        f"{figures.smog_grade:>5.1f}{marks['smog_grade']} "
+        f"{figures.flesch_reading_ease:>5.0f}{marks['flesch_reading_ease']}  {counts:>8}  {status}"
+    )
+
+
+def _pemat_lines(pemat: Pemat) -> list[str]:
+    parts = []
+    for domain in ("understandability", "actionability"):
+        met, judged = pemat.counts(domain)
+        score = pemat.score(domain)
+        parts.append(f"{domain} {score:.0f}% ({met} of {judged} items)" if score is not None else f"{domain}: no item applies")
+    lines = [f"PEMAT-P, items kguide can judge: {', '.join(parts)}; {PASS_SCORE:.0f}% or more passes"]
+    lines += [f"  item {i.number} not met: {i.text}: {i.detail}" for i in pemat.items if i.applies and not i.met]
+    return lines
 
 
 def _mark(v: Verdict) -> str:
@@ -214,4 +313,5 @@ def _bounds(v: Verdict) -> str:
         parts.append(f"target {word} {v.target:g}")
     if v.limit is not None:
         parts.append(f"limit {v.limit:g}")
-    return f"{FORMULAS[v.formula]} " + (", ".join(parts) if parts else "not checked")
+    name = f"{FORMULAS[v.formula]} ({FORMULA_SOURCES[v.formula]})"
+    return f"{name} " + (", ".join(parts) if parts else "not checked")

@@ -15,7 +15,6 @@ from ..config import SEVERITIES, Rules
 from ..errors import Problem
 from .glossary import defines
 from .prose import Passage, Sentence
-from .text import word_spans
 from .wordlist import Entry, Match, WordList
 
 DEFAULT_TARGET = 6.0  # AMA and NIH: patient material at grade 6
@@ -151,20 +150,29 @@ def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
 
 _BE = {"am", "is", "are", "was", "were", "be", "been", "being"}
 # Words that may stand between "be" and its participle: "is often given", "was not told".
-_BETWEEN = {"not", "also", "often", "always", "never", "then", "still", "usually", "just", "all", "both", "first", "only", "sometimes"}
-_IRREGULAR = set(
-    "given taken made done seen known shown written put kept told found held brought bought thought "
-    "felt sent built paid said led meant cut hurt begun drawn driven eaten fallen forgotten grown "
-    "hidden broken chosen spoken stolen thrown worn torn born understood taught caught sold won "
-    "struck stuck hung heard laid sought fed lit met".split()
-)
+_BETWEEN = {
+    "not", "also", "often", "always", "never", "then", "still", "usually", "just", "all",
+    "both", "first", "only", "sometimes",
+}
+_IRREGULAR = {
+    "given", "taken", "made", "done", "seen", "known", "shown", "written", "put", "kept",
+    "told", "found", "held", "brought", "bought", "thought", "felt", "sent", "built", "paid",
+    "said", "led", "meant", "cut", "hurt", "begun", "drawn", "driven", "eaten", "fallen",
+    "forgotten", "grown", "hidden", "broken", "chosen", "spoken", "stolen", "thrown", "worn",
+    "torn", "born", "understood", "taught", "caught", "sold", "won", "struck", "stuck", "hung",
+    "heard", "laid", "sought", "fed", "lit", "met",
+}
 # "-ed" words that after "be" mostly describe a state, not an action done to someone.
-_STATES = set(
-    "tired worried scared relaxed interested excited married pleased bored concerned surprised "
-    "ashamed embarrassed frightened stressed overwhelmed depressed exhausted satisfied confused "
-    "upset tied supposed amazed annoyed disappointed shocked".split()
-)
-_NOT_PARTICIPLES = set("need seed feed speed bleed breed indeed hundred sacred naked wicked bed red shed proceed exceed succeed".split())
+_STATES = {
+    "tired", "worried", "scared", "relaxed", "interested", "excited", "married", "pleased",
+    "bored", "concerned", "surprised", "ashamed", "embarrassed", "frightened", "stressed",
+    "overwhelmed", "depressed", "exhausted", "satisfied", "confused", "upset", "tied",
+    "supposed", "amazed", "annoyed", "disappointed", "shocked",
+}
+_NOT_PARTICIPLES = {
+    "need", "seed", "feed", "speed", "bleed", "breed", "indeed", "hundred", "sacred", "naked",
+    "wicked", "bed", "red", "shed", "proceed", "exceed", "succeed",
+}
 
 
 def _participle(word: str) -> bool:
@@ -174,9 +182,9 @@ def _participle(word: str) -> bool:
     return w.endswith("ed") and len(w) > 3 and w not in _STATES and w not in _NOT_PARTICIPLES
 
 
-def passive_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each passive verb ("is given", "was not told") in text[start:end]."""
-    tokens = [t for t in word_spans(text) if start <= t.start() < end]
+def passive_spans(passage: Passage, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each passive verb ("is given", "was not told") in the passage's text[start:end]."""
+    tokens = [t for t in passage.tokens if start <= t.start() < end]
     spans = []
     for index, token in enumerate(tokens):
         if token.group().lower() not in _BE:
@@ -194,7 +202,7 @@ def passive_voice(passage: Passage, sentence: Sentence, ctx: Context) -> list[Fi
     if severity is None:
         return []
     found = []
-    for start, end in passive_spans(passage.text, sentence.start, sentence.end):
+    for start, end in passive_spans(passage, sentence.start, sentence.end):
         words = " ".join(passage.text[start:end].split())
         message = f'passive voice "{words}": say who does it, if you can'
         found.append(_finding(passage, "passive_voice", severity, message, start, end, text=words))
@@ -218,13 +226,21 @@ def plain_word(passage: Passage, matches: list[Match], ctx: Context) -> list[Fin
         entry = match.entry
         if not entry.plain or (entry.medical and defines(ctx.glossary, entry.key)):
             continue  # a medical term the glossary defines may stay: the guide teaches it
-        message = f'use "{entry.plain}" instead of "{match.text}"'
+        plain = _same_case(match.text, entry.plain)
+        message = f'use "{plain}" instead of "{match.text}"'
         if entry.medical:
-            message = f'medical term: use "{entry.plain}" instead of "{match.text}", or define it in the glossary'
+            message = f'medical term: use "{plain}" instead of "{match.text}", or define it in the glossary'
         found.append(
-            _finding(passage, "plain_word", severity, message, match.start, match.end, text=match.text, suggestion=entry.plain)
+            _finding(passage, "plain_word", severity, message, match.start, match.end, text=match.text, suggestion=plain)
         )
     return found
+
+
+def _same_case(found: str, plain: str) -> str:
+    """"Prior to" -> "Before": a swap at the start of a sentence starts with a capital too."""
+    if found[:1].isupper() and not found.isupper() and plain[:1].islower():
+        return plain[:1].upper() + plain[1:]
+    return plain
 
 
 @dataclass(frozen=True)
@@ -246,16 +262,16 @@ class TermUse:
 # "PTSD, a problem that ...", "a thin tube (a catheter)", "this is called fasting".
 _EXPLAINED_AFTER = re.compile(
     r"^\s*(\(|,\s*(which|that)\s+(is|are|means)\b|,\s*(a|an|the)\s|,?\s*(is|are|means)\s+(a|an|the|when|how|what)\b|:)",
-    re.I,
+    re.IGNORECASE,
 )
-_EXPLAINED_BEFORE = re.compile(r"\b(called|known as|named|\(|meaning)\s*$", re.I)
+_EXPLAINED_BEFORE = re.compile(r"\b(called|known as|named|\(|meaning)\s*$", re.IGNORECASE)
 
 
 def first_uses(passages: list[Passage], words: WordList, glossary: set[str]) -> dict[str, TermUse]:
     """The first use of each medical term, in guide order."""
     uses: dict[str, TermUse] = {}
     for passage in passages:
-        for match in words.find(passage.text):
+        for match in words.find(passage.text, passage.tokens):
             entry = match.entry
             if not entry.medical or entry.key in uses:
                 continue
@@ -292,7 +308,7 @@ def find_all(passages: list[Passage], ctx: Context) -> tuple[list[Finding], dict
             found += long_sentence(passage, sentence, ctx)
             found += hard_sentence(passage, sentence, ctx)
             found += passive_voice(passage, sentence, ctx)
-        found += plain_word(passage, ctx.words.find(passage.text), ctx)
+        found += plain_word(passage, ctx.words.find(passage.text, passage.tokens), ctx)
     uses = first_uses(passages, ctx.words, ctx.glossary)
     found += undefined_term(uses, ctx)
     return sorted(found, key=Finding.sort_key), uses

@@ -19,7 +19,7 @@ ABBREVIATIONS = {
 # Abbreviations that end a sentence only when a capitalised word follows.
 TIME_ABBREVIATIONS = {"a.m", "p.m", "u.s", "etc"}
 
-_URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b", re.I)
+_URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b", re.IGNORECASE)
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019\-][A-Za-z0-9]+)*")
 _END = re.compile(r"([.!?]+)([\"'\u201d\u2019)\]]*)(\s+)")
@@ -82,6 +82,5 @@ def _is_boundary(text: str, match: re.Match) -> bool:
             return False
         if word in TIME_ABBREVIATIONS:
             return following.isupper()
-    if following and following.islower():
-        return False  # a lower-case word after "." continues the sentence
-    return True
+    # a lower-case word after "." continues the sentence
+    return not (following and following.islower())

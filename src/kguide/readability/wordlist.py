@@ -90,9 +90,9 @@ class WordList:
         for entry in singles:
             self._single[entry.key] = entry
 
-    def find(self, text: str) -> list[Match]:
-        """Every entry in `text`, left to right, without overlaps."""
-        tokens = word_spans(text)
+    def find(self, text: str, tokens: list[re.Match] | None = None) -> list[Match]:
+        """Every entry in `text`, left to right, without overlaps; `tokens`: its words, if known."""
+        tokens = word_spans(text) if tokens is None else tokens
         found: list[Match] = []
         index = 0
         while index < len(tokens):
