@@ -25,7 +25,7 @@ CASES = [
 
 def _portable(html: str, guide_folder) -> str:
     """The HTML with this machine's absolute file URLs replaced by names."""
-    fonts_folder, _ = booklet._font_faces()
+    fonts_folder, _ = booklet.font_faces()
     for folder, name in (
         (booklet.templates_dir(), "{templates}"),
         (fonts_folder, "{fonts}"),

@@ -49,3 +49,13 @@ def test_hard_fixture_points_at_its_hardest_sentence():
     hardest = report.hardest(count=1)[0]
     assert hardest.path.name == "01-preparation.md" and hardest.line == 11
     assert isinstance(guide.sections[0].blocks[1], Paragraph)
+
+
+def test_clinic_profiles_and_section_layouts():
+    first = load_guide(GUIDES / "clinics")
+    assert first.clinic_id == "lakeside" and list(first.config.clinics) == ["lakeside", "hilltop"]
+    hilltop = load_guide(GUIDES / "clinics", "hilltop")
+    assert hilltop.clinic_id == "hilltop" and hilltop.config.clinic.name == "Hilltop Test Clinic"
+    assert [s.layout for s in hilltop.sections] == ["", "questions", "glossary"]
+    assert (GUIDES / "clinics" / "logo.svg").resolve() in first.inputs  # the logo's hash keys the build
+    assert load_guide(GUIDES / "mini").clinic_id == ""  # a single [clinic]

@@ -54,7 +54,9 @@ def templates_dir() -> Path:
     return Path(override).resolve() if override else TEMPLATES_DIR
 
 
-def _font_faces() -> tuple[Path, list[dict]]:
+def font_faces() -> tuple[Path, list[dict]]:
+    """The font folder and its @font-face entries: Atkinson Hyperlegible comes in a Python
+    package, so nothing is downloaded when a booklet is made."""
     import fontpkg_atkinson_hyperlegible as font
 
     folder = Path(font.ROOT) / "files"
@@ -149,7 +151,7 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
     `notes_pages` pages for notes go before the back page (to fill the last folded sheet).
     """
     root = templates_dir()
-    _, faces = _font_faces()
+    _, faces = font_faces()
     env = _environment(root)
     clinic = guide.config.clinic
     qr = ""
@@ -243,7 +245,7 @@ def _locate(message: str, guide: Guide) -> Problem:
 def _render(guide: Guide, edition: Edition, html: str):
     import weasyprint
 
-    font_dir, _ = _font_faces()
+    font_dir, _ = font_faces()
     fetcher = _LocalFetcher([guide.folder, templates_dir(), font_dir])
     with _weasyprint_errors(guide, edition):
         document = weasyprint.HTML(string=html, base_url=guide.folder.resolve().as_uri() + "/", url_fetcher=fetcher)
