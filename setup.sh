@@ -9,9 +9,10 @@ cd "$(dirname "$0")"
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
 
-# System packages: eSpeak NG (the speech engine pyttsx3 drives on Linux), ffmpeg (audio
-# encoding and loudness), Pango (WeasyPrint's text layout), poppler-utils (PDF checks in tests).
-packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 fontconfig poppler-utils diction)
+# System packages: eSpeak NG (the system voice pyttsx3 drives on Linux), ffmpeg (audio
+# encoding and loudness), Pango and HarfBuzz-Subset (WeasyPrint's text layout and font
+# embedding), poppler-utils (PDF checks in tests), diction (GNU style, a reference in tests).
+packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils diction)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

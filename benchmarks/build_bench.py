@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/build_bench.py [GUIDE_DIR]
 
 Measured, in one run on one machine:
-  cold build        kguide build with an empty output folder and an empty speech cache
+  cold build        kguide build with an empty output folder and an empty speech cache (for the
+                    first clinic profile only, when the guide has several)
   no-change rebuild kguide build again, nothing changed
   one-edit rebuild  kguide build after one paragraph of one section changed
   check             kguide check (the reading-level check alone)
@@ -38,7 +39,13 @@ def timed(args: list[str], name: str | None = None, **kwargs) -> float:
     if name:
         stderr = result.stderr.decode() if isinstance(result.stderr, bytes) else result.stderr
         match = re.search(r"\((\d+) segments spoken, (\d+) from cache\)", stderr)
-        NOTES[name] = f"{match.group(1)} spoken, {match.group(2)} cached" if match else "up to date" if "up to date" in stderr else ""
+        NOTES[name] = (
+            f"{match.group(1)} spoken, {match.group(2)} cached"
+            if match
+            else "up to date"
+            if "up to date" in stderr
+            else ""
+        )
     return elapsed
 
 
@@ -50,7 +57,11 @@ def main() -> int:
         guide = work / sample.name
         shutil.copytree(sample, guide)
         out, cache = work / "out", work / "cache"
+        clinic = _first_clinic(guide)
+        engine_name = _engine(guide)
+        # One clinic, so that kguide and the raw engines do the same amount of work.
         build = kguide + ["build", str(guide), "--out", str(out), "--cache-dir", str(cache)]
+        build += ["--clinic", clinic] if clinic else []
 
         results: dict[str, float] = {}
         results["cold build"] = timed(build, "cold build")
@@ -71,15 +82,25 @@ def main() -> int:
         transcript = (built / "transcript.txt").read_text(encoding="utf-8")
         rate = _rate(guide)
         results["raw eSpeak NG"] = timed(
-            ["espeak-ng", "-v", "en-us", "-s", str(rate), "-w", str(work / "raw.wav")], input=transcript.encode()
+            ["espeak-ng", "-v", "en-us", "-s", str(rate), "-w", str(work / "raw.wav")],
+            input=transcript.encode(),
         )
         (work / "transcript.txt").write_text(transcript, encoding="utf-8")
         results["raw Piper"] = timed(
-            [sys.executable, "-c", _RAW_PIPER, str(work / "transcript.txt"), str(rate), str(work / "piper.wav")]
+            [
+                sys.executable,
+                "-c",
+                _RAW_PIPER,
+                str(work / "transcript.txt"),
+                str(rate),
+                str(work / "piper.wav"),
+            ]
         )
         html_file = work / "booklet.html"
         subprocess.run(
-            [sys.executable, "-c", _DUMP_HTML, str(guide), str(html_file)], check=True, capture_output=True
+            [sys.executable, "-c", _DUMP_HTML, str(guide), str(html_file), clinic],
+            check=True,
+            capture_output=True,
         )
         results["raw WeasyPrint"] = timed(
             [sys.executable, "-c", _RAW_WEASYPRINT, str(html_file), str(guide), str(work / "raw.pdf")]
@@ -87,13 +108,15 @@ def main() -> int:
         audio_seconds = _duration(built / "audio" / f"{sample.name}.mp3")
 
     width = max(len(k) for k in results)
-    print(f"kguide benchmark: {sample.name} ({audio_seconds / 60:.1f} min of audio)")
+    print(
+        f"kguide benchmark: {sample.name}{' for clinic ' + clinic if clinic else ''} ({audio_seconds / 60:.1f} min of audio)"
+    )
     for name, seconds in results.items():
         note = f"  ({NOTES[name]})" if NOTES.get(name) else ""
         print(f"  {name:<{width}}  {seconds:8.2f} s{note}")
-    engine = results["raw Piper"] if _engine(guide) == "piper" else results["raw eSpeak NG"]
+    engine = results["raw Piper"] if engine_name == "piper" else results["raw eSpeak NG"]
     raw = engine + results["raw WeasyPrint"]
-    print(f"ratios (raw engines: {_engine(guide)} + WeasyPrint = {raw:.2f} s):")
+    print(f"ratios (raw engines: {engine_name} + WeasyPrint = {raw:.2f} s):")
     print(f"  cold build / raw engines          {results['cold build'] / raw:6.2f}x")
     print(f"  one-edit rebuild / raw engines    {results['one-edit rebuild'] / raw:6.2f}x")
     print(f"  no-change rebuild / cold build    {results['no-change rebuild'] / results['cold build']:6.3f}x")
@@ -113,6 +136,13 @@ def _rate(guide: Path) -> int:
     return int(_voice(guide).get("rate", 150))
 
 
+def _first_clinic(guide: Path) -> str:
+    import tomllib
+
+    clinics = tomllib.loads((guide / "guide.toml").read_text(encoding="utf-8")).get("clinics", {})
+    return next(iter(clinics), "")
+
+
 def _engine(guide: Path) -> str:
     return str(_voice(guide).get("engine", "piper"))
 
@@ -120,7 +150,9 @@ def _engine(guide: Path) -> str:
 def _duration(path: Path) -> float:
     out = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return float(out.strip())
 
@@ -130,7 +162,7 @@ import sys
 from pathlib import Path
 from kguide import booklet
 from kguide.guide import load_guide
-guide = load_guide(Path(sys.argv[1]))
+guide = load_guide(Path(sys.argv[1]), sys.argv[3])
 Path(sys.argv[2]).write_text(booklet.render_html(guide, booklet.editions(guide)[0]), encoding="utf-8")
 """
 

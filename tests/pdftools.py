@@ -71,7 +71,9 @@ def page_count(pdf_path: Path) -> int:
         return len(pdf.pages)
 
 
-def text(pdf_path: Path, page: int | None = None, crop: tuple[float, float, float, float] | None = None) -> str:
+def text(
+    pdf_path: Path, page: int | None = None, crop: tuple[float, float, float, float] | None = None
+) -> str:
     """pdftotext of the whole file, or of one page (1-based), or of a crop (x, y, w, h in points)."""
     args = ["pdftotext", "-layout"]
     if page is not None:
@@ -99,6 +101,9 @@ def dark_fraction(pdf_path: Path, page: int, tmp: Path) -> float:
 def render_png(pdf_path: Path, page: int, tmp: Path, dpi: int = 100) -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     prefix = tmp / f"png{page}"
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(pdf_path), str(prefix)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(pdf_path), str(prefix)],
+        check=True,
+    )
     (image,) = tmp.glob(f"png{page}*.png")
     return image

@@ -124,7 +124,10 @@ def test_print_file_sides_are_in_saddle_stitch_order(mini_build):
 # ---- what the pages show ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, page", [("booklet.pdf", 1), ("booklet.pdf", 4), ("booklet-large-print.pdf", 1), ("booklet-print.pdf", 1)])
+@pytest.mark.parametrize(
+    "name, page",
+    [("booklet.pdf", 1), ("booklet.pdf", 4), ("booklet-large-print.pdf", 1), ("booklet-print.pdf", 1)],
+)
 def test_pages_render_to_non_blank_images(name, page, lakeside, tmp_path):
     assert 0.005 < dark_fraction(lakeside / name, page, tmp_path) < 0.5
 
@@ -141,7 +144,13 @@ def test_cover_qr_code_opens_the_audio_page(lakeside, tmp_path):
 def test_each_clinic_gets_its_own_booklet_and_audio(lakeside, hilltop):
     for folder in (lakeside, hilltop):
         names = {p.name for p in folder.iterdir()}
-        assert {"booklet.pdf", "booklet-large-print.pdf", "booklet-print.pdf", "transcript.txt", "manifest.json"} <= names
+        assert {
+            "booklet.pdf",
+            "booklet-large-print.pdf",
+            "booklet-print.pdf",
+            "transcript.txt",
+            "manifest.json",
+        } <= names
     lake, hill = (" ".join(text(f / "booklet.pdf").split()) for f in (lakeside, hilltop))
     assert "Lakeside Test Clinic" in lake and "Hilltop" not in lake
     assert "Hilltop Test Clinic" in hill and "Lakeside" not in hill
@@ -190,13 +199,47 @@ def test_questions_page_and_glossary(lakeside):
 
 def test_build_one_clinic_only(clinics_build, tts_cache):
     out = clinics_build.parent
-    result = run_kguide("build", str(GUIDES / "clinics"), "--out", str(out), "--cache-dir", str(tts_cache), "--clinic", "hilltop")
+    result = run_kguide(
+        "build",
+        str(GUIDES / "clinics"),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(tts_cache),
+        "--clinic",
+        "hilltop",
+    )
     assert result.code == 0, result.err
     assert "up to date" in result.err and "hilltop" in result.err and "lakeside" not in result.err
 
 
 def test_unknown_clinic_is_an_error_and_builds_nothing(tmp_path):
-    result = run_kguide("build", str(GUIDES / "clinics"), "--out", str(tmp_path / "out"), "--clinic", "lakeside", "--clinic", "nowhere")
+    result = run_kguide(
+        "build",
+        str(GUIDES / "clinics"),
+        "--out",
+        str(tmp_path / "out"),
+        "--clinic",
+        "lakeside",
+        "--clinic",
+        "nowhere",
+    )
     assert result.code == 2
-    assert "error: tests/data/guides/clinics/guide.toml: no clinic profile 'nowhere' (known: lakeside, hilltop)" in result.err
+    assert (
+        "error: tests/data/guides/clinics/guide.toml: no clinic profile 'nowhere' (known: lakeside, hilltop)"
+        in result.err
+    )
     assert not (tmp_path / "out").exists()
+
+
+def test_moving_to_clinic_profiles_removes_the_old_single_clinic_files(mini_copy, tmp_path, tts_cache):
+    out = tmp_path / "out"
+    args = ("build", str(mini_copy), "--out", str(out), "--cache-dir", str(tts_cache))
+    assert run_kguide(*args).code == 0
+    assert (out / "mini" / "booklet.pdf").is_file()
+    config = mini_copy / "guide.toml"
+    config.write_text(config.read_text().replace("[clinic]", "[clinics.lakeside]"))
+    moved = run_kguide(*args)
+    assert moved.code == 0, moved.err
+    assert sorted(p.name for p in (out / "mini").iterdir()) == ["lakeside"]
+    assert (out / "mini" / "lakeside" / "booklet.pdf").is_file()

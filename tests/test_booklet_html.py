@@ -35,7 +35,9 @@ def _portable(html: str, guide_folder) -> str:
     return html
 
 
-@pytest.mark.parametrize("golden_name, guide_name, clinic, edition_name, notes", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "golden_name, guide_name, clinic, edition_name, notes", CASES, ids=[c[0] for c in CASES]
+)
 def test_booklet_html_matches_golden_file(golden_name, guide_name, clinic, edition_name, notes):
     """The booklet HTML before WeasyPrint. Regenerate: KGUIDE_REGENERATE=1 ./test.sh -k golden"""
     guide = load_guide(GUIDES / guide_name, clinic)
@@ -69,7 +71,11 @@ def test_sheet_sides_for_eight_and_six_pages():
 def _numbered_pdf(path, pages: int, size=(200, 300)) -> None:
     """A PDF whose pages say "Page N", in a standard font."""
     with pikepdf.new() as pdf:
-        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
         for number in range(1, pages + 1):
             page = pdf.add_blank_page(page_size=size)
             page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))

@@ -9,7 +9,6 @@ import subprocess
 
 import pikepdf
 import pytest
-
 from conftest import GUIDES, run_kguide
 
 A5 = (419.53, 595.28)
@@ -52,10 +51,17 @@ def _figures(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
 def test_build_writes_every_output(mini_build):
     names = {p.relative_to(mini_build).as_posix() for p in mini_build.rglob("*") if p.is_file()}
     assert {
-        "booklet.pdf", "booklet-large-print.pdf", "booklet-print.pdf",
-        "transcript.txt", "reading.json", "manifest.json",
-        "audio/00-introduction.mp3", "audio/01-welcome.mp3", "audio/02-after.mp3",
-        "audio/03-contact-us.mp3", "audio/mini.mp3",
+        "booklet.pdf",
+        "booklet-large-print.pdf",
+        "booklet-print.pdf",
+        "transcript.txt",
+        "reading.json",
+        "manifest.json",
+        "audio/00-introduction.mp3",
+        "audio/01-welcome.mp3",
+        "audio/02-after.mp3",
+        "audio/03-contact-us.mp3",
+        "audio/mini.mp3",
     } <= names
     leftovers = [p.name for p in mini_build.parent.iterdir() if p.name.startswith(".mini.")]
     assert leftovers == []
@@ -81,7 +87,7 @@ def test_pdf_headings_are_in_order_without_skipped_levels(mini_build):
     # cover title, "How to use" and its "Listen to this guide", "Contents", then each part and its
     # sub-headings, two notes pages, back page
     assert headings == [1, 2, 3, 2, 2, 3, 2, 2, 2, 2]
-    for before, after in zip(headings, headings[1:]):
+    for before, after in zip(headings, headings[1:], strict=False):
         assert after <= before + 1
 
 
@@ -99,8 +105,8 @@ def test_pdf_fonts_are_embedded_with_unicode_maps(mini_build):
         for page in pdf.pages:
             for font in page.Resources.get("/Font", {}).values():
                 descriptor = font.DescendantFonts[0].FontDescriptor
-                embedded = any(k in descriptor.keys() for k in ("/FontFile2", "/FontFile3", "/FontFile"))
-                seen[str(font.BaseFont)] = ("/ToUnicode" in font.keys(), embedded)
+                embedded = any(k in descriptor.keys() for k in ("/FontFile2", "/FontFile3", "/FontFile"))  # noqa: SIM118 (pikepdf)
+                seen[str(font.BaseFont)] = ("/ToUnicode" in font.keys(), embedded)  # noqa: SIM118
     assert seen, "no fonts found"
     for name, (unicode_map, embedded) in seen.items():
         assert "Atkinson-Hyperlegible" in name
@@ -109,7 +115,10 @@ def test_pdf_fonts_are_embedded_with_unicode_maps(mini_build):
 
 def test_pdf_text_has_title_clinic_contents_and_sections(mini_build):
     text = subprocess.run(
-        ["pdftotext", "-layout", str(mini_build / "booklet.pdf"), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(mini_build / "booklet.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "Your visit in short" in text
     assert "Lakeside Test Clinic" in text
@@ -122,7 +131,18 @@ def test_pdf_text_has_title_clinic_contents_and_sections(mini_build):
 
 def test_pdf_page_renders_to_a_non_blank_image(mini_build, tmp_path):
     subprocess.run(
-        ["pdftoppm", "-r", "40", "-f", "3", "-l", "3", "-gray", str(mini_build / "booklet.pdf"), str(tmp_path / "p")],
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-f",
+            "3",
+            "-l",
+            "3",
+            "-gray",
+            str(mini_build / "booklet.pdf"),
+            str(tmp_path / "p"),
+        ],
         check=True,
     )
     (image,) = tmp_path.glob("p*.pgm")
@@ -135,19 +155,44 @@ def test_pdf_page_renders_to_a_non_blank_image(mini_build, tmp_path):
 
 def _probe(path):
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=sample_rate,channels,codec_name",
-         "-show_entries", "format_tags", "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration:stream=sample_rate,channels,codec_name",
+            "-show_entries",
+            "format_tags",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
 
 def _loudness(path) -> tuple[float, float]:
     err = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
-    summary = err[err.rfind("Summary:"):]
+    summary = err[err.rfind("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
     return integrated, peak
@@ -157,8 +202,11 @@ def test_audio_tracks_match_their_words(mini_build):
     manifest = json.loads((mini_build / "manifest.json").read_text())
     tracks = manifest["audio"]["tracks"] + [manifest["audio"]["whole"]]
     assert [t["file"] for t in tracks] == [
-        "audio/00-introduction.mp3", "audio/01-welcome.mp3", "audio/02-after.mp3",
-        "audio/03-contact-us.mp3", "audio/mini.mp3",
+        "audio/00-introduction.mp3",
+        "audio/01-welcome.mp3",
+        "audio/02-after.mp3",
+        "audio/03-contact-us.mp3",
+        "audio/mini.mp3",
     ]
     for track in tracks:
         info = _probe(mini_build / track["file"])
@@ -204,14 +252,23 @@ def test_manifest_records_inputs_tools_and_engine(mini_build):
     assert manifest["tools"]["weasyprint"] and manifest["tools"]["ffmpeg"].startswith("ffmpeg version")
     assert manifest["reading"]["status"] == "pass"
     assert manifest["booklet"]["pages"] == 8  # filled to whole folded sheets with notes pages
-    assert manifest["booklet"]["files"] == {"booklet.pdf": 8, "booklet-print.pdf": 4, "booklet-large-print.pdf": 6}
+    assert manifest["booklet"]["files"] == {
+        "booklet.pdf": 8,
+        "booklet-print.pdf": 4,
+        "booklet-large-print.pdf": 6,
+    }
     assert "booklet.pdf" in manifest["outputs"]
 
 
 def test_reading_json_has_sections_and_guide(mini_build):
     reading = json.loads((mini_build / "reading.json").read_text())
     assert [s["file"] for s in reading["sections"]] == ["01-welcome.md", "02-after.md"]
-    assert set(reading["guide"]["figures"]) >= {"flesch_kincaid_grade", "smog_grade", "flesch_reading_ease", "words"}
+    assert set(reading["guide"]["figures"]) >= {
+        "flesch_kincaid_grade",
+        "smog_grade",
+        "flesch_reading_ease",
+        "words",
+    }
 
 
 def test_rebuild_without_change_is_skipped_and_an_edit_rebuilds(mini_copy, tmp_path, tts_cache):
@@ -239,7 +296,10 @@ def test_hard_guide_fails_with_located_sentences_and_writes_nothing(tmp_path):
     assert "the whole guide reads above its hard limit: SMOG grade" in result.err
     # findings print as PATH:LINE:COLUMN: LEVEL RULE: MESSAGE (see tests/test_check_cli.py)
     lines = [l for l in result.err.splitlines() if ": error hard_sentence: very hard to read" in l]
-    assert [l.split(": error ")[0].rsplit("/", 1)[1] for l in lines] == ["01-preparation.md:6:1", "01-preparation.md:11:1"]
+    assert [l.split(": error ")[0].rsplit("/", 1)[1] for l in lines] == [
+        "01-preparation.md:6:1",
+        "01-preparation.md:11:1",
+    ]
     assert not any(":4:" in l for l in lines)  # "You will come in at nine." is easy
     assert not (out / "hard").exists()
 

@@ -75,8 +75,14 @@ def test_json_carries_every_finding_and_figure(dense):
     assert data["counts"] == {"error": 2, "warning": 9, "suggestion": 0, "accepted": 0}
     assert len(data["findings"]) == 11
     assert data["findings"][2] == {
-        "file": "02-after.md", "line": 13, "column": 1, "severity": "warning", "rule": "plain_word",
-        "message": 'use "After" instead of "Subsequent to"', "text": "Subsequent to", "suggestion": "After",
+        "file": "02-after.md",
+        "line": 13,
+        "column": 1,
+        "severity": "warning",
+        "rule": "plain_word",
+        "message": 'use "After" instead of "Subsequent to"',
+        "text": "Subsequent to",
+        "suggestion": "After",
     }
     after = data["sections"][1]
     assert after["figures"]["words"] == 59
@@ -89,7 +95,10 @@ def test_html_report_highlights_the_sentence_and_words(dense, tmp_path):
     assert result.code == 1
     html = (tmp_path / "reports" / "mini-reading-report.html").read_text(encoding="utf-8")
     assert '<span class="s long very-hard" title="error hard_sentence: very hard to read' in html
-    assert '<mark class="plain_word" title="warning plain_word: use &quot;doctor&quot; instead of &quot;physician&quot;">physician</mark>' in html
+    assert (
+        '<mark class="plain_word" title="warning plain_word: use &quot;doctor&quot; instead of &quot;physician&quot;">physician</mark>'
+        in html
+    )
     assert '<a href="#f1">02-after.md:13:1</a>' in html and '<a id="f1"></a>' in html
     assert "<script" not in html and "http" not in html.split("<h2>The guide</h2>")[0]
 
@@ -97,7 +106,9 @@ def test_html_report_highlights_the_sentence_and_words(dense, tmp_path):
 def test_accept_comment_lets_the_sentence_stand(dense):
     section = dense / "02-after.md"
     text = section.read_text(encoding="utf-8")
-    section.write_text(text.replace("\nSubsequent", "\n<!-- kguide: accept long_sentence, hard_sentence -->\nSubsequent"))
+    section.write_text(
+        text.replace("\nSubsequent", "\n<!-- kguide: accept long_sentence, hard_sentence -->\nSubsequent")
+    )
     result = run_kguide("check", "mini", "--format", "json", cwd=dense.parent)
     assert result.code == 0, result.err
     data = json.loads(result.out)
@@ -124,15 +135,17 @@ def test_accept_comment_lets_the_sentence_stand(dense):
             lambda g: _append(g / "guide.toml", '\n[reading.rules.plain_word]\nseverity = "loud"\n'),
             (
                 "error: mini/guide.toml:21: 'reading.rules.plain_word.severity' must be one of \"suggestion\", "
-                "\"warning\", \"error\", \"off\", not 'loud'\n"
+                '"warning", "error", "off", not \'loud\'\n'
             ),
         ),
         (
-            lambda g: _append(g / "guide.toml", "\n[reading.rules.long_sentence]\nwarning_above = 30\nerror_above = 25\n"),
+            lambda g: _append(
+                g / "guide.toml", "\n[reading.rules.long_sentence]\nwarning_above = 30\nerror_above = 25\n"
+            ),
             "error: mini/guide.toml:21: 'reading.rules.long_sentence.warning_above' must not be more than 'error_above'\n",
         ),
         (
-            lambda g: _append(g / "guide.toml", "\n[reading.rules.passive]\nseverity = \"off\"\n"),
+            lambda g: _append(g / "guide.toml", '\n[reading.rules.passive]\nseverity = "off"\n'),
             (
                 "error: mini/guide.toml:20: unknown key 'reading.rules.passive' (known here: long_sentence, "
                 "hard_sentence, plain_word, passive_voice, undefined_term, long_paragraph)\n"

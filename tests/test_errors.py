@@ -4,7 +4,6 @@ last good build left as it was."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_kguide
 
 
@@ -19,16 +18,16 @@ CASES = [
     (
         "toml-syntax",
         lambda g: _replace(g / "guide.toml", 'version = "0.1"', 'version = "0.1'),
-        'guide.toml:4: invalid TOML: Illegal character',
+        "guide.toml:4: invalid TOML: Illegal character",
     ),
     (
         "unknown-key",
-        lambda g: _replace(g / "guide.toml", 'rate = 160', 'rate = 160\nspeed = 2'),
+        lambda g: _replace(g / "guide.toml", "rate = 160", "rate = 160\nspeed = 2"),
         "guide.toml:16: unknown key 'voice.speed' (known here: engine, voice, rate)",
     ),
     (
         "wrong-type",
-        lambda g: _replace(g / "guide.toml", 'rate = 160', 'rate = "fast"'),
+        lambda g: _replace(g / "guide.toml", "rate = 160", 'rate = "fast"'),
         "guide.toml:15: 'voice.rate' must be a whole number, not a string",
     ),
     (
@@ -53,7 +52,9 @@ CASES = [
     ),
     (
         "image-without-alt",
-        lambda g: _replace(g / "01-welcome.md", "![A soft chair in a quiet room](chair.png)", "![](chair.png)"),
+        lambda g: _replace(
+            g / "01-welcome.md", "![A soft chair in a quiet room](chair.png)", "![](chair.png)"
+        ),
         "01-welcome.md:12: image 'chair.png' has no alt text",
     ),
     (
@@ -108,12 +109,18 @@ CASES = [
     ),
     (
         "unknown-layout",
-        lambda g: _replace(g / "02-after.md", "title: After your visit\n", "title: After your visit\nlayout: poster\n"),
+        lambda g: _replace(
+            g / "02-after.md", "title: After your visit\n", "title: After your visit\nlayout: poster\n"
+        ),
         "02-after.md:3: 'layout' must be one of questions, glossary, not 'poster'",
     ),
     (
         "clinic-and-clinics",
-        lambda g: _replace(g / "guide.toml", "[voice]", '[clinics.other]\nname = "X"\nphone = "555-0101"\naddress = "Y"\n\n[voice]'),
+        lambda g: _replace(
+            g / "guide.toml",
+            "[voice]",
+            '[clinics.other]\nname = "X"\nphone = "555-0101"\naddress = "Y"\n\n[voice]',
+        ),
         "guide.toml:7: use one [clinic] table or [clinics.<id>] tables, not both",
     ),
     (
@@ -123,35 +130,56 @@ CASES = [
     ),
     (
         "profile-missing-phone",
-        lambda g: _replace(g / "guide.toml", '[clinic]\nname = "Lakeside Test Clinic"\nphone = "555-0100"\n', '[clinics.lakeside]\nname = "Lakeside Test Clinic"\n'),
+        lambda g: _replace(
+            g / "guide.toml",
+            '[clinic]\nname = "Lakeside Test Clinic"\nphone = "555-0100"\n',
+            '[clinics.lakeside]\nname = "Lakeside Test Clinic"\n',
+        ),
         "guide.toml:7: missing key 'clinics.lakeside.phone'",
     ),
     (
         "logo-not-found",
-        lambda g: _replace(g / "guide.toml", 'website = "www.example.org/lakeside"', 'website = "www.example.org/lakeside"\nlogo = "logo.png"\nlogo_alt = "Our logo"'),
+        lambda g: _replace(
+            g / "guide.toml",
+            'website = "www.example.org/lakeside"',
+            'website = "www.example.org/lakeside"\nlogo = "logo.png"\nlogo_alt = "Our logo"',
+        ),
         "guide.toml:12: 'clinic.logo' file not found: 'logo.png'",
     ),
     (
         "logo-without-alt",
-        lambda g: _replace(g / "guide.toml", 'website = "www.example.org/lakeside"', 'website = "www.example.org/lakeside"\nlogo = "chair.png"'),
+        lambda g: _replace(
+            g / "guide.toml",
+            'website = "www.example.org/lakeside"',
+            'website = "www.example.org/lakeside"\nlogo = "chair.png"',
+        ),
         "guide.toml:12: 'clinic.logo' needs a 'logo_alt' too: what the logo shows, in words (its alt text)",
     ),
     (
         "audio-url-not-a-web-address",
-        lambda g: _replace(g / "guide.toml", 'website = "www.example.org/lakeside"', 'website = "www.example.org/lakeside"\naudio_url = "example.org/listen"'),
+        lambda g: _replace(
+            g / "guide.toml",
+            'website = "www.example.org/lakeside"',
+            'website = "www.example.org/lakeside"\naudio_url = "example.org/listen"',
+        ),
         "guide.toml:12: 'clinic.audio_url' must be a web address starting with https://",
     ),
 ]
 
 
 @pytest.mark.parametrize("name, breaker, expected", CASES, ids=[c[0] for c in CASES])
-def test_broken_guide_is_reported_and_the_last_build_kept(name, breaker, expected, mini_copy, tmp_path, tts_cache):
+def test_broken_guide_is_reported_and_the_last_build_kept(
+    name, breaker, expected, mini_copy, tmp_path, tts_cache
+):
     out = tmp_path / "out"
     good = out / "mini"
     good.mkdir(parents=True)
     (good / "booklet.pdf").write_bytes(b"%PDF-previous good build")
     breaker(mini_copy)
-    for command in (["build", str(mini_copy), "--out", str(out), "--cache-dir", str(tts_cache)], ["check", str(mini_copy)]):
+    for command in (
+        ["build", str(mini_copy), "--out", str(out), "--cache-dir", str(tts_cache)],
+        ["check", str(mini_copy)],
+    ):
         result = run_kguide(*command)
         assert result.code == 2, (command[0], result.err)
         assert "Traceback" not in result.err
@@ -162,7 +190,7 @@ def test_broken_guide_is_reported_and_the_last_build_kept(name, breaker, expecte
 
 
 def test_all_config_problems_are_reported_at_once(mini_copy):
-    _replace(mini_copy / "guide.toml", 'rate = 160', 'rate = "fast"\npitch = 3')
+    _replace(mini_copy / "guide.toml", "rate = 160", 'rate = "fast"\npitch = 3')
     _replace(mini_copy / "guide.toml", 'language = "en-US"', 'language = "English!"')
     result = run_kguide("check", str(mini_copy))
     assert result.code == 2

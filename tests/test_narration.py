@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, GUIDES, run_kguide
 
 from kguide.errors import GuideError
@@ -87,7 +86,9 @@ def test_default_pronunciations(written, spoken):
 
 
 def test_guide_lexicon_adds_and_overrides(tmp_path):
-    (tmp_path / "lexicon.toml").write_text('[words]\n"IV" = "eye vee"\n[patterns]\n\'\\bRm (\\d+)\' = \'room \\1\'\n')
+    (tmp_path / "lexicon.toml").write_text(
+        "[words]\n\"IV\" = \"eye vee\"\n[patterns]\n'\\bRm (\\d+)' = 'room \\1'\n"
+    )
     lexicon = load_lexicon(tmp_path)
     assert speakable("Go to Rm 4 for your IV.", lexicon) == "Go to room 4 for your eye vee."
     assert speakable("PTSD", lexicon) == "P T S D"  # the defaults still apply
@@ -97,7 +98,9 @@ def test_lexicon_errors_name_file_and_line(tmp_path):
     (tmp_path / "lexicon.toml").write_text('[words]\n"IV" = "I V"\n[patterns]\n\'(unclosed\' = "x"\n')
     with pytest.raises(GuideError) as info:
         load_lexicon(tmp_path)
-    assert re.search(r"lexicon\.toml:4: pattern '\(unclosed' is not a valid regular expression", str(info.value))
+    assert re.search(
+        r"lexicon\.toml:4: pattern '\(unclosed' is not a valid regular expression", str(info.value)
+    )
     (tmp_path / "lexicon.toml").write_text("[sounds]\n")
     with pytest.raises(GuideError, match="unknown table"):
         load_lexicon(tmp_path)
@@ -120,8 +123,18 @@ def test_empty_lexicon_changes_only_numbers():
 
 def _ffprobe(path: Path, *entries: str) -> dict:
     out = subprocess.run(
-        ["ffprobe", "-v", "error", *[a for e in entries for a in ("-show_entries", e)], "-of", "json", str(path)],
-        capture_output=True, text=True, check=True,
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            *[a for e in entries for a in ("-show_entries", e)],
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
@@ -159,7 +172,7 @@ def test_whole_guide_chapters_match_the_tracks(build, request):
     chapters = read_mp3_chapters(whole)
     assert [title for _, _, title in chapters] == [t["title"] for t in tracks]
     start = 0.0
-    for (begin, end, _), track in zip(chapters, tracks):
+    for (begin, end, _), track in zip(chapters, tracks, strict=False):
         assert begin == pytest.approx(start, abs=0.002)
         start += _duration(folder / track["file"])
         assert end == pytest.approx(start, abs=0.002)
@@ -190,9 +203,13 @@ def _cues(vtt: str) -> list[tuple[float, float, str]]:
 def test_captions_follow_the_audio(build, request):
     folder = request.getfixturevalue(build)
     cues = _cues((folder / "captions.vtt").read_text())
-    script = [line for line in (folder / "transcript.txt").read_text().splitlines()[3:] if line and not line.startswith("Track ")]
+    script = [
+        line
+        for line in (folder / "transcript.txt").read_text().splitlines()[3:]
+        if line and not line.startswith("Track ")
+    ]
     assert [text for _, _, text in cues] == script
-    for (start, end, _), (next_start, _, _) in zip(cues, cues[1:]):
+    for (start, end, _), (next_start, _, _) in zip(cues, cues[1:], strict=False):
         assert start < end <= next_start + 0.001
     whole = json.loads((folder / "manifest.json").read_text())["audio"]["whole"]
     assert abs(cues[-1][1] - _duration(folder / whole["file"])) < 1.0
@@ -202,8 +219,21 @@ def test_speech_is_where_the_cues_say(piper_build):
     """Silence between cues, speech inside them: the captions are timed from the audio itself."""
     track = piper_build / "audio" / "01-your-visit.mp3"
     out = subprocess.run(
-        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(track), "-af", "silencedetect=noise=-45dB:d=0.3", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(track),
+            "-af",
+            "silencedetect=noise=-45dB:d=0.3",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr
     silence_starts = [float(x) for x in re.findall(r"silence_start: ([\d.]+)", out)]
     manifest = json.loads((piper_build / "manifest.json").read_text())
@@ -224,7 +254,16 @@ def test_rebuild_reuses_speech_and_tracks(mini_copy, tmp_path, tts_cache):
 
 
 def test_missing_piper_voice_is_named(mini_copy, tmp_path):
-    result = run_kguide("build", str(mini_copy), "--out", str(tmp_path / "out"), "--engine", "piper", "--voice", "voices/none.onnx")
+    result = run_kguide(
+        "build",
+        str(mini_copy),
+        "--out",
+        str(tmp_path / "out"),
+        "--engine",
+        "piper",
+        "--voice",
+        "voices/none.onnx",
+    )
     assert result.code == 2
     assert "Piper voice not found" in result.err and "none.onnx" in result.err
     assert "Traceback" not in result.err
@@ -248,8 +287,20 @@ def test_interrupted_build_keeps_cache_and_last_build(tmp_path):
     (out / "spoken").mkdir(parents=True)
     (out / "spoken" / "booklet.pdf").write_bytes(b"%PDF-previous good build")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kguide", "build", str(GUIDES / "spoken"), "--out", str(out), "--cache-dir", str(cache)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kguide",
+            "build",
+            str(GUIDES / "spoken"),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(cache),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(cache.glob("tts/*/*.wav"))) < 3:

@@ -13,9 +13,20 @@ from kguide.readability.text import split_sentences, words
 
 # Counts from the CMU dictionary (the fewest syllables among a word's pronunciations).
 CMU_WORDS = [
-    ("the", 1), ("cat", 1), ("fire", 1), ("every", 2), ("session", 2), ("nasal", 2),
-    ("medicine", 3), ("therapy", 3), ("appointment", 3), ("anxiety", 4),
-    ("dissociation", 5), ("PTSD", 4), ("don't", 1), ("nurse's", 2),
+    ("the", 1),
+    ("cat", 1),
+    ("fire", 1),
+    ("every", 2),
+    ("session", 2),
+    ("nasal", 2),
+    ("medicine", 3),
+    ("therapy", 3),
+    ("appointment", 3),
+    ("anxiety", 4),
+    ("dissociation", 5),
+    ("PTSD", 4),
+    ("don't", 1),
+    ("nurse's", 2),
 ]
 
 
@@ -79,7 +90,12 @@ def test_sentence_offsets_point_into_the_text():
 
 def test_urls_emails_and_phone_numbers_are_not_words():
     assert words("Call (555) 010-4477 or 555-0100, see www.example.org/a or mail a.b@example.org today") == [
-        "Call", "or", "see", "or", "mail", "today",
+        "Call",
+        "or",
+        "see",
+        "or",
+        "mail",
+        "today",
     ]
 
 

@@ -49,7 +49,11 @@ def items(tmp_path, body: str, title: str = "Your visit") -> dict:
         (12, "- Rest.\n- Drink water.\n\n" + FILLER, True),
         (12, FILLER, False),
         (20, "Bring your photo ID. " + FILLER, True),
-        (20, "The room is calm. The chair is soft. The lights are low.\n\nIt is quiet.\n\nIt is warm.", False),
+        (
+            20,
+            "The room is calm. The chair is soft. The lights are low.\n\nIt is quiet.\n\nIt is warm.",
+            False,
+        ),
         (21, "Patients should not eat before the visit. " + FILLER, False),
         (21, "Do not eat before your visit. " + FILLER, True),
     ],
@@ -63,7 +67,9 @@ def test_medical_terms_item_counts_glossary_and_explanations(tmp_path):
     assert not items(tmp_path, FILLER)[4].applies  # no medical term: does not apply
     undefined = items(tmp_path / "a", "Some people feel dissociation. " + FILLER)[4]
     assert undefined.applies and not undefined.met and '"dissociation"' in undefined.detail
-    explained = items(tmp_path / "b", "Some feel dissociation, which is feeling apart from the body. " + FILLER)[4]
+    explained = items(
+        tmp_path / "b", "Some feel dissociation, which is feeling apart from the body. " + FILLER
+    )[4]
     assert explained.met
 
 
@@ -74,7 +80,10 @@ def test_passive_voice_item_allows_one_sentence_in_ten(tmp_path):
 
 
 def test_long_sections_without_headings_are_not_chunked(tmp_path):
-    long = "\n\n".join(f"We talk about part {n} of the visit with you, one step at a time, so it is clear." for n in range(14))
+    long = "\n\n".join(
+        f"We talk about part {n} of the visit with you, one step at a time, so it is clear."
+        for n in range(14)
+    )
     found = items(tmp_path, long)
     assert not found[8].met and "01-visit.md:1" in found[8].detail
     assert not found[9].met and "long sections with no heading inside: 01-visit.md" in found[9].detail
@@ -114,6 +123,11 @@ def test_hard_fixture_fails_the_items_it_should():
 
 
 def test_sentence_split_keeps_us_abbreviation():
-    assert [s.text for s in split_sentences("We live in the U.S. and like it. I grew up in the U.S. Then I moved.")] == [
-        "We live in the U.S. and like it.", "I grew up in the U.S.", "Then I moved.",
+    assert [
+        s.text
+        for s in split_sentences("We live in the U.S. and like it. I grew up in the U.S. Then I moved.")
+    ] == [
+        "We live in the U.S. and like it.",
+        "I grew up in the U.S.",
+        "Then I moved.",
     ]

@@ -22,7 +22,7 @@ def _elements(pdf: pikepdf.Pdf, kind: str) -> list[pikepdf.Dictionary]:
         if isinstance(node, pikepdf.Array):
             stack.extend(reversed(list(node)))
         elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-            if node.S == kind:
+            if kind == node.S:
                 found.append(node)
             if "/K" in node:
                 stack.append(node.K)
@@ -50,26 +50,72 @@ def _furniture_as_content(pdf: pikepdf.Pdf) -> None:
     for i, instruction in enumerate(instructions):
         if str(instruction.operator) == "BDC" and str(instruction.operands[0]) == "/Artifact":
             props = pikepdf.Dictionary(MCID=900)
-            instructions[i] = pikepdf.ContentStreamInstruction([pikepdf.Name.Span, props], pikepdf.Operator("BDC"))
+            instructions[i] = pikepdf.ContentStreamInstruction(
+                [pikepdf.Name.Span, props], pikepdf.Operator("BDC")
+            )
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 BREAKERS = [
     ("no-language", lambda pdf: pdf.Root.__delattr__("Lang"), "document language (/Lang) missing"),
-    ("title-not-shown", lambda pdf: pdf.Root.ViewerPreferences.__setattr__("DisplayDocTitle", False), "DisplayDocTitle is not true"),
+    (
+        "title-not-shown",
+        lambda pdf: pdf.Root.ViewerPreferences.__setattr__("DisplayDocTitle", False),
+        "DisplayDocTitle is not true",
+    ),
     ("no-pdfua-id", _drop_pdfua_id, "XMP metadata has no pdfuaid:part = 1"),
-    ("not-marked", lambda pdf: pdf.Root.MarkInfo.__setattr__("Marked", False), "/MarkInfo /Marked is not true"),
+    (
+        "not-marked",
+        lambda pdf: pdf.Root.MarkInfo.__setattr__("Marked", False),
+        "/MarkInfo /Marked is not true",
+    ),
     ("no-structure-tree", lambda pdf: pdf.Root.__delattr__("StructTreeRoot"), "no structure tree"),
-    ("figure-without-alt", lambda pdf: _elements(pdf, "/Figure")[0].__delattr__("Alt"), "Figure without alt text"),
-    ("skipped-heading", lambda pdf: _elements(pdf, "/H3")[0].__setattr__("S", pikepdf.Name.H5), "heading level skipped: H5 follows H2"),
-    ("first-heading-not-h1", lambda pdf: _elements(pdf, "/H1")[0].__setattr__("S", pikepdf.Name.H2), "the first heading is H2, not H1"),
-    ("list-item-outside-list", lambda pdf: _elements(pdf, "/LI")[0].__setattr__("S", pikepdf.Name.P), "list (L) holds ['P']"),
-    ("non-standard-type", lambda pdf: _elements(pdf, "/P")[0].__setattr__("S", pikepdf.Name.Para), "structure type /Para is not standard"),
-    ("untagged-content", _untagged_drawing, "page 3: 1 content item(s) neither tagged nor marked as Artifact"),
-    ("furniture-outside-tree", _furniture_as_content, "page 3: 1 marked-content sequence(s) outside the structure tree"),
+    (
+        "figure-without-alt",
+        lambda pdf: _elements(pdf, "/Figure")[0].__delattr__("Alt"),
+        "Figure without alt text",
+    ),
+    (
+        "skipped-heading",
+        lambda pdf: _elements(pdf, "/H3")[0].__setattr__("S", pikepdf.Name.H5),
+        "heading level skipped: H5 follows H2",
+    ),
+    (
+        "first-heading-not-h1",
+        lambda pdf: _elements(pdf, "/H1")[0].__setattr__("S", pikepdf.Name.H2),
+        "the first heading is H2, not H1",
+    ),
+    (
+        "list-item-outside-list",
+        lambda pdf: _elements(pdf, "/LI")[0].__setattr__("S", pikepdf.Name.P),
+        "list (L) holds ['P']",
+    ),
+    (
+        "non-standard-type",
+        lambda pdf: _elements(pdf, "/P")[0].__setattr__("S", pikepdf.Name.Para),
+        "structure type /Para is not standard",
+    ),
+    (
+        "untagged-content",
+        _untagged_drawing,
+        "page 3: 1 content item(s) neither tagged nor marked as Artifact",
+    ),
+    (
+        "furniture-outside-tree",
+        _furniture_as_content,
+        "page 3: 1 marked-content sequence(s) outside the structure tree",
+    ),
     ("font-without-unicode", lambda pdf: _first_font(pdf).__delattr__("ToUnicode"), "has no ToUnicode map"),
-    ("font-not-embedded", lambda pdf: _first_font(pdf).DescendantFonts[0].FontDescriptor.__delattr__("FontFile2"), "is not embedded"),
-    ("link-without-description", lambda pdf: pdf.pages[2].Annots[0].__delattr__("Contents"), "link without a description"),
+    (
+        "font-not-embedded",
+        lambda pdf: _first_font(pdf).DescendantFonts[0].FontDescriptor.__delattr__("FontFile2"),
+        "is not embedded",
+    ),
+    (
+        "link-without-description",
+        lambda pdf: pdf.pages[2].Annots[0].__delattr__("Contents"),
+        "link without a description",
+    ),
 ]
 
 
@@ -106,7 +152,7 @@ def test_weasyprint_leaves_page_numbers_outside_the_tree_and_kguide_closes_the_g
     "old, new, where",
     [
         ('alt="A soft chair in a quiet room"', "", "01-welcome.md:12: booklet (booklet.pdf): Image"),
-        ('<html lang="en-US"', "<html", "guide.toml: booklet (booklet.pdf): Missing required \"lang\""),
+        ('<html lang="en-US"', "<html", 'guide.toml: booklet (booklet.pdf): Missing required "lang"'),
     ],
     ids=["image-alt", "document-lang"],
 )

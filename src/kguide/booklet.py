@@ -131,7 +131,9 @@ def qr_svg(url: str, label: str) -> Markup:
     import segno
 
     code = segno.make(url, error="m", micro=False)
-    return Markup(code.svg_inline(scale=1, border=4, title=label, omitsize=True, svgclass="qr", lineclass=None))
+    return Markup(
+        code.svg_inline(scale=1, border=4, title=label, omitsize=True, svgclass="qr", lineclass=None)
+    )
 
 
 def _guide_features(guide: Guide) -> dict[str, object]:
@@ -156,7 +158,9 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
     clinic = guide.config.clinic
     qr = ""
     if clinic.audio_url:
-        qr = qr_svg(clinic.audio_url, f"QR code: scan it to listen to this guide at {_display_url(clinic.audio_url)}")
+        qr = qr_svg(
+            clinic.audio_url, f"QR code: scan it to listen to this guide at {_display_url(clinic.audio_url)}"
+        )
     try:
         template = env.get_template("booklet.html.j2")
         return template.render(
@@ -172,7 +176,9 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
         )
     except jinja2.TemplateError as exc:
         path = Path(getattr(exc, "filename", None) or root / "booklet" / "booklet.html.j2")
-        raise GuideError(Problem(f"booklet template error: {exc}", path, getattr(exc, "lineno", None))) from None
+        raise GuideError(
+            Problem(f"booklet template error: {exc}", path, getattr(exc, "lineno", None))
+        ) from None
 
 
 def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path) -> list[tuple[str, int]]:
@@ -237,7 +243,9 @@ def _locate(message: str, guide: Guide) -> Problem:
     """Name the section and line of an image WeasyPrint complains about, else the guide."""
     for section in guide.sections:
         for block in model.iter_blocks(section.blocks):
-            if isinstance(block, model.Figure) and (str(block.src) in message or block.src.as_uri() in message):
+            if isinstance(block, model.Figure) and (
+                str(block.src) in message or block.src.as_uri() in message
+            ):
                 return Problem(message, section.path, block.line)
     return Problem(message, guide.folder / "guide.toml")
 
@@ -248,7 +256,9 @@ def _render(guide: Guide, edition: Edition, html: str):
     font_dir, _ = font_faces()
     fetcher = _LocalFetcher([guide.folder, templates_dir(), font_dir])
     with _weasyprint_errors(guide, edition):
-        document = weasyprint.HTML(string=html, base_url=guide.folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+        document = weasyprint.HTML(
+            string=html, base_url=guide.folder.resolve().as_uri() + "/", url_fetcher=fetcher
+        )
         return document.render()
 
 
@@ -262,7 +272,9 @@ def _write(guide: Guide, edition: Edition, document, target: Path) -> int:
     fix_pdf(target, _link_names(guide))
     findings = check_pdf(target)
     if findings:
-        raise RenderError([Problem(f"{edition.filename} is not valid PDF/UA-1: {f}", guide.folder) for f in findings])
+        raise RenderError(
+            [Problem(f"{edition.filename} is not valid PDF/UA-1: {f}", guide.folder) for f in findings]
+        )
     return len(document.pages)
 
 
@@ -270,7 +282,9 @@ def _link_names(guide: Guide) -> dict[str, str]:
     """What each internal link leads to, in words, for screen readers."""
     names = {s.stem: f"Part {i}, {s.title}" for i, s in enumerate(guide.sections, start=1)}
     names["contact-us"] = "Contact us"
-    names.update({f"{s.stem}-lines": "space for your own questions" for s in guide.sections if s.layout == "questions"})
+    names.update(
+        {f"{s.stem}-lines": "space for your own questions" for s in guide.sections if s.layout == "questions"}
+    )
     return names
 
 

@@ -12,13 +12,13 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable
 
 from . import booklet
 from .guide import Guide, load_guide
@@ -89,11 +89,34 @@ def build_clinics(
     guide_dir: Path, options: BuildOptions, log: Log = lambda _m: None, progress: Progress | None = None
 ) -> list[BuildResult]:
     """Build the guide once per clinic profile in `options.clinics` (default: all of them)."""
-    config = load_guide(guide_dir).config
+    guide = load_guide(guide_dir)
     for clinic in options.clinics:
         load_guide(guide_dir, clinic)  # a mistyped --clinic fails here, before anything is built
-    wanted = options.clinics or tuple(config.clinics) or ("",)
-    return [build_guide(guide_dir, options, log, progress, clinic) for clinic in wanted]
+    wanted = options.clinics or tuple(guide.config.clinics) or ("",)
+    results = [build_guide(guide_dir, options, log, progress, clinic) for clinic in wanted]
+    if wanted != ("",):
+        _remove_single_clinic_build(options.out / guide.name)
+    return results
+
+
+def _remove_single_clinic_build(folder: Path) -> None:
+    """A guide that moved from one [clinic] to profiles leaves its old files in OUT/<guide>/
+    beside the new clinic folders; remove those files (the ones its manifest lists)."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return
+    try:
+        outputs = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {})
+    except ValueError:
+        return
+    for name in outputs:
+        path = (folder / name).resolve()
+        if path.is_relative_to(folder.resolve()) and path.is_file():
+            path.unlink()
+    manifest.unlink()
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        if not any(sub.iterdir()):
+            sub.rmdir()
 
 
 def build_guide(
@@ -262,7 +285,7 @@ def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, 
         "version": guide.config.version,
         "clinic": guide.config.clinic.name,
         "clinic_id": guide.clinic_id,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_key": key,
         "inputs": guide.input_hashes(),
         "templates": _templates_hashes(),

@@ -55,13 +55,38 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("build"), show_default=True, help="Output folder; each guide goes to OUT/<guide name>/ (OUT/<guide name>/<clinic id>/ with clinic profiles).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; each guide goes to OUT/<guide name>/ (OUT/<guide name>/<clinic id>/ with clinic profiles).",
+)
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed since the last build.")
-@click.option("--engine", type=click.Choice(["piper", "pyttsx3"]), default=None, help="Speech engine, overriding the guide's voice.engine.")
-@click.option("--voice", default=None, help="Voice id, overriding the guide's voice.voice (see 'kguide voices').")
+@click.option(
+    "--engine",
+    type=click.Choice(["piper", "pyttsx3"]),
+    default=None,
+    help="Speech engine, overriding the guide's voice.engine.",
+)
+@click.option(
+    "--voice", default=None, help="Voice id, overriding the guide's voice.voice (see 'kguide voices')."
+)
 @click.option("--rate", type=click.IntRange(80, 300), default=None, help="Speaking rate in words per minute.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where speech and finished tracks are cached between builds (default OUT/.cache).")
-@click.option("--clinic", "clinics", multiple=True, metavar="ID", help="Build for this clinic profile ([clinics.ID] in guide.toml) only; repeatable. Default: every profile.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where speech and finished tracks are cached between builds (default OUT/.cache).",
+)
+@click.option(
+    "--clinic",
+    "clinics",
+    multiple=True,
+    metavar="ID",
+    help="Build for this clinic profile ([clinics.ID] in guide.toml) only; repeatable. Default: every profile.",
+)
 def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> None:
     """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
     from .build import BuildOptions, build_clinics
@@ -71,7 +96,9 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> No
     )
 
     def one(folder: Path) -> None:
-        results = build_clinics(folder, options, log=lambda m: click.echo(m, err=True), progress=_progress(folder.name))
+        results = build_clinics(
+            folder, options, log=lambda m: click.echo(m, err=True), progress=_progress(folder.name)
+        )
         for result in results:
             if not result.skipped:
                 f = result.report.figures
@@ -86,8 +113,20 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> No
 @cli.command()
 @click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--min-level", type=click.Choice(["suggestion", "warning", "error"]), default="suggestion", show_default=True, help="Print findings at this level and above (text format).")
-@click.option("--html", "html_dir", type=click.Path(path_type=Path, file_okay=False), default=None, help="Also write the HTML report to DIR/<guide name>-reading-report.html.")
+@click.option(
+    "--min-level",
+    type=click.Choice(["suggestion", "warning", "error"]),
+    default="suggestion",
+    show_default=True,
+    help="Print findings at this level and above (text format).",
+)
+@click.option(
+    "--html",
+    "html_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Also write the HTML report to DIR/<guide name>-reading-report.html.",
+)
 def check(guide_dirs, fmt, min_level, html_dir) -> None:
     """Check the reading level and plain language of each guide (default: every guide in guides/).
 
@@ -152,7 +191,11 @@ def _progress(name: str):
         width = 30
         filled = width * done // total if total else width
         end = "\n" if done >= total else ""
-        click.echo(f"\r{name}: speaking {done}/{total} [{'#' * filled}{'.' * (width - filled)}]{end}", err=True, nl=False)
+        click.echo(
+            f"\r{name}: speaking {done}/{total} [{'#' * filled}{'.' * (width - filled)}]{end}",
+            err=True,
+            nl=False,
+        )
 
     return show
 

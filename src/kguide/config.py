@@ -319,10 +319,14 @@ def _clinic_profiles(data: dict, path: Path, locator: _KeyLocator, problems: lis
         return {}
     if "clinic" in data:
         problems.append(
-            Problem("use one [clinic] table or [clinics.<id>] tables, not both", path, locator.line(("clinic",)))
+            Problem(
+                "use one [clinic] table or [clinics.<id>] tables, not both", path, locator.line(("clinic",))
+            )
         )
     if not isinstance(profiles, dict) or not profiles:
-        problems.append(Problem("[clinics] must hold a [clinics.<id>] table per clinic", path, locator.line(("clinics",))))
+        problems.append(
+            Problem("[clinics] must hold a [clinics.<id>] table per clinic", path, locator.line(("clinics",)))
+        )
         return {"clinics": {}, "clinic": None}
     clinics = {}
     for clinic_id, table in profiles.items():
@@ -372,13 +376,9 @@ def _build(cls, data, keys, path, locator, problems, prebuilt=None):
                 values[name] = prebuilt[name]
             continue
         if name not in data:
-            no_default = (
-                f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            )
+            no_default = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
             if no_default:
-                problems.append(
-                    Problem(f"missing key '{'.'.join(key_path)}'", path, locator.line(keys))
-                )
+                problems.append(Problem(f"missing key '{'.'.join(key_path)}'", path, locator.line(keys)))
             continue
         hint = hints[name]
         value = data[name]
@@ -454,11 +454,20 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
         for key, message in _clinic_problems(clinic, path.parent):
             bad(keys + (key,), f"'{'.'.join(keys + (key,))}' {message}")
     if config.voice.engine not in ENGINES:
-        bad(("voice", "engine"), f"'voice.engine' must be one of {', '.join(ENGINES)}, not {config.voice.engine!r}")
+        bad(
+            ("voice", "engine"),
+            f"'voice.engine' must be one of {', '.join(ENGINES)}, not {config.voice.engine!r}",
+        )
     if not 80 <= config.voice.rate <= 300:
-        bad(("voice", "rate"), f"'voice.rate' must be between 80 and 300 words per minute, not {config.voice.rate}")
+        bad(
+            ("voice", "rate"),
+            f"'voice.rate' must be between 80 and 300 words per minute, not {config.voice.rate}",
+        )
     if config.booklet.page_size not in PAGE_SIZES:
-        bad(("booklet", "page_size"), f"'booklet.page_size' must be one of {', '.join(PAGE_SIZES)}, not {config.booklet.page_size!r}")
+        bad(
+            ("booklet", "page_size"),
+            f"'booklet.page_size' must be one of {', '.join(PAGE_SIZES)}, not {config.booklet.page_size!r}",
+        )
     for keys, message in _rules_problems(config.reading.rules):
         bad(keys, message)
     return problems
@@ -472,10 +481,17 @@ def _rules_problems(rules: Rules) -> list[tuple[tuple[str, ...], str]]:
         keys = ("reading", "rules", name)
         if rule.severity not in (*SEVERITIES, "off"):
             choices = ", ".join(f'"{s}"' for s in (*SEVERITIES, "off"))
-            found.append((keys + ("severity",), f"'reading.rules.{name}.severity' must be one of {choices}, not {rule.severity!r}"))
+            found.append(
+                (
+                    keys + ("severity",),
+                    f"'reading.rules.{name}.severity' must be one of {choices}, not {rule.severity!r}",
+                )
+            )
         for key, value in dataclasses.asdict(rule).items():
             if key != "severity" and value <= 0:
-                found.append((keys + (key,), f"'reading.rules.{name}.{key}' must be more than 0, not {value}"))
+                found.append(
+                    (keys + (key,), f"'reading.rules.{name}.{key}' must be more than 0, not {value}")
+                )
     for name, low, high in (
         ("long_sentence", "warning_above", "error_above"),
         ("hard_sentence", "hard_above_target", "very_hard_above_target"),
@@ -483,14 +499,19 @@ def _rules_problems(rules: Rules) -> list[tuple[tuple[str, ...], str]]:
         rule = getattr(rules, name)
         if getattr(rule, low) > getattr(rule, high):
             found.append(
-                (("reading", "rules", name, low), f"'reading.rules.{name}.{low}' must not be more than '{high}'")
+                (
+                    ("reading", "rules", name, low),
+                    f"'reading.rules.{name}.{low}' must not be more than '{high}'",
+                )
             )
     return found
 
 
 def _clinic_problems(clinic: Clinic, guide_dir: Path) -> list[tuple[str, str]]:
     """(key, what is wrong) for one clinic profile."""
-    found = [(key, "must not be empty") for key in ("name", "phone", "address") if not getattr(clinic, key).strip()]
+    found = [
+        (key, "must not be empty") for key in ("name", "phone", "address") if not getattr(clinic, key).strip()
+    ]
     if sum(ch.isdigit() for ch in clinic.phone) < 3:
         found.append(("phone", f"does not look like a phone number: {clinic.phone!r}"))
     if clinic.logo:

@@ -187,8 +187,7 @@ class Guide:
 
     def input_hashes(self) -> dict[str, str]:
         return {
-            str(p.relative_to(self.folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in self.inputs
+            str(p.relative_to(self.folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in self.inputs
         }
 
 
@@ -241,7 +240,11 @@ def _with_clinic(config: GuideConfig, clinic: str, folder: Path) -> tuple[GuideC
     """The config with `clinic` as its clinic, and the profile's id ("" for a single [clinic])."""
     if not config.clinics:
         if clinic:
-            raise GuideError(Problem(f"no clinic profile '{clinic}': the guide has one [clinic] table", folder / CONFIG_NAME))
+            raise GuideError(
+                Problem(
+                    f"no clinic profile '{clinic}': the guide has one [clinic] table", folder / CONFIG_NAME
+                )
+            )
         return config, ""
     clinic = clinic or next(iter(config.clinics))
     if clinic not in config.clinics:
@@ -269,7 +272,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     """Return (front matter, body, number of source lines before the body)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
-        raise GuideError(Problem("missing front matter: start the file with '---', 'title: ...', '---'", path, 1))
+        raise GuideError(
+            Problem("missing front matter: start the file with '---', 'title: ...', '---'", path, 1)
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             break
@@ -295,14 +300,24 @@ def _load_section(path: Path, number: int, slug: str, folder: Path, config: Guid
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
             problems.append(
-                Problem(f"unknown front matter key '{key}' (known: {', '.join(sorted(FRONT_MATTER_KEYS))})", path, _meta_line(text, key))
+                Problem(
+                    f"unknown front matter key '{key}' (known: {', '.join(sorted(FRONT_MATTER_KEYS))})",
+                    path,
+                    _meta_line(text, key),
+                )
             )
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.append(Problem("the section needs a 'title' in its front matter", path, 2))
     layout = meta.get("layout", "")
     if layout not in ("", *LAYOUTS):
-        problems.append(Problem(f"'layout' must be one of {', '.join(LAYOUTS)}, not {layout!r}", path, _meta_line(text, "layout")))
+        problems.append(
+            Problem(
+                f"'layout' must be one of {', '.join(LAYOUTS)}, not {layout!r}",
+                path,
+                _meta_line(text, "layout"),
+            )
+        )
     body = _render_template(body, path, offset, config)
     blocks = _parse_markdown(body, path, offset, folder, problems)
     problems.extend(_heading_problems(blocks, path))
@@ -353,7 +368,8 @@ def _render_template(body: str, path: Path, offset: int, config: GuideConfig) ->
         raise GuideError(
             Problem(
                 f"unknown template variable {_undefined_name(exc.message or '')} (known: "
-                + ", ".join(TEMPLATE_NAMES) + ")",
+                + ", ".join(TEMPLATE_NAMES)
+                + ")",
                 path,
                 offset + line if line else None,
             )
@@ -363,8 +379,13 @@ def _render_template(body: str, path: Path, offset: int, config: GuideConfig) ->
 
 
 TEMPLATE_NAMES = [
-    "clinic.name", "clinic.phone", "clinic.address", "clinic.website", "clinic.email",
-    "clinic.hours", "guide.title",
+    "clinic.name",
+    "clinic.phone",
+    "clinic.address",
+    "clinic.website",
+    "clinic.email",
+    "clinic.hours",
+    "guide.title",
 ]
 
 
@@ -390,9 +411,7 @@ def _template_line(exc: BaseException) -> int | None:
 
 
 _MD = (
-    MarkdownIt("commonmark")
-    .use(container_plugin, name="audio-only")
-    .use(container_plugin, name="print-only")
+    MarkdownIt("commonmark").use(container_plugin, name="audio-only").use(container_plugin, name="print-only")
 )
 _TASK_RE = re.compile(r"^\[( |x|X)\]\s+")
 # The one HTML a guide may hold: an editor accepting a reading finding in the paragraph it sits
@@ -427,7 +446,9 @@ class _Parser:
         if kind == "heading":
             level = int(node.tag[1]) - 1
             if level < 1:
-                self.error(node, "a section's title comes from its front matter: use '##' for headings in the body")
+                self.error(
+                    node, "a section's title comes from its front matter: use '##' for headings in the body"
+                )
                 return None
             return Heading(level, self.inlines(node.children[0]), self.line(node))
         if kind == "paragraph":

@@ -76,7 +76,9 @@ def _artifact_orphans(pdf: pikepdf.Pdf, page: pikepdf.Page, parents: Array, reac
     for instruction in pikepdf.parse_content_stream(page):
         operands = instruction.operands
         if str(instruction.operator) == "BDC" and _mcid(operands) in orphans:
-            instruction = pikepdf.ContentStreamInstruction([Name.Artifact, _PAGINATION], pikepdf.Operator("BDC"))
+            instruction = pikepdf.ContentStreamInstruction(
+                [Name.Artifact, _PAGINATION], pikepdf.Operator("BDC")
+            )
             changed += 1
         instructions.append(instruction)
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))

@@ -28,11 +28,55 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 STANDARD_TYPES = {
-    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index",
-    "NonStruct", "Private", "H", "H1", "H2", "H3", "H4", "H5", "H6", "P", "L", "LI", "Lbl",
-    "LBody", "Table", "TR", "TH", "TD", "THead", "TBody", "TFoot", "Span", "Quote", "Note",
-    "Reference", "BibEntry", "Code", "Link", "Annot", "Ruby", "RB", "RT", "RP", "Warichu", "WT",
-    "WP", "Figure", "Formula", "Form",
+    "Document",
+    "Part",
+    "Art",
+    "Sect",
+    "Div",
+    "BlockQuote",
+    "Caption",
+    "TOC",
+    "TOCI",
+    "Index",
+    "NonStruct",
+    "Private",
+    "H",
+    "H1",
+    "H2",
+    "H3",
+    "H4",
+    "H5",
+    "H6",
+    "P",
+    "L",
+    "LI",
+    "Lbl",
+    "LBody",
+    "Table",
+    "TR",
+    "TH",
+    "TD",
+    "THead",
+    "TBody",
+    "TFoot",
+    "Span",
+    "Quote",
+    "Note",
+    "Reference",
+    "BibEntry",
+    "Code",
+    "Link",
+    "Annot",
+    "Ruby",
+    "RB",
+    "RT",
+    "RP",
+    "Warichu",
+    "WT",
+    "WP",
+    "Figure",
+    "Formula",
+    "Form",
 }
 LIST_CHILDREN = {"LI", "L", "Caption"}
 LIST_ITEM_CHILDREN = {"Lbl", "LBody"}
@@ -150,7 +194,9 @@ def _structure_rules(elements: list[_Element], pdf: pikepdf.Pdf) -> list[str]:
         if element.kind == "L" and not set(kinds) <= LIST_CHILDREN:
             found.append(f"list (L) holds {sorted(set(kinds) - LIST_CHILDREN)} (page {_page_label(element)})")
         if element.kind == "LI" and not set(kinds) <= LIST_ITEM_CHILDREN:
-            found.append(f"list item (LI) holds {sorted(set(kinds) - LIST_ITEM_CHILDREN)} (page {_page_label(element)})")
+            found.append(
+                f"list item (LI) holds {sorted(set(kinds) - LIST_ITEM_CHILDREN)} (page {_page_label(element)})"
+            )
     if levels and levels[0] != 1:
         found.append(f"the first heading is H{levels[0]}, not H1")
     for before, after in pairwise(levels):
@@ -186,7 +232,9 @@ def _page_content(page: pikepdf.Page, index: int, findings: list[str]) -> _PageC
     return content
 
 
-def _walk_stream(stream, resources, stack: list, content: _PageContent, index: int, findings: list[str]) -> int:
+def _walk_stream(
+    stream, resources, stack: list, content: _PageContent, index: int, findings: list[str]
+) -> int:
     """Walk one content stream; return how many painting operators ran outside marked content."""
     untagged = 0
     depth = len(stack)
@@ -202,7 +250,9 @@ def _walk_stream(stream, resources, stack: list, content: _PageContent, index: i
         elif op in PAINTING:
             if op == "Do" and _is_form(resources, instruction.operands[0]):
                 form = resources.XObject[instruction.operands[0]]
-                untagged += _walk_stream(form, form.get("/Resources", resources), stack, content, index, findings)
+                untagged += _walk_stream(
+                    form, form.get("/Resources", resources), stack, content, index, findings
+                )
             elif not any(kind in ("tagged", "artifact") for kind in stack):
                 untagged += 1
     if len(stack) != depth:
@@ -243,7 +293,7 @@ def _parent_tree(pdf: pikepdf.Pdf, elements: list[_Element], content: list[_Page
     tree = _number_tree(pdf.Root.StructTreeRoot.get("/ParentTree", Dictionary()))
     by_object = {e.node.objgen: e for e in elements}
     in_tree = {mcid for e in elements for mcid in e.mcids}
-    for page, marks in zip(pdf.pages, content):
+    for page, marks in zip(pdf.pages, content, strict=False):
         key = page.obj.get("/StructParents")
         if marks.mcids and key is None:
             found.append(f"page {marks.page + 1}: marked content but no /StructParents")
@@ -256,7 +306,9 @@ def _parent_tree(pdf: pikepdf.Pdf, elements: list[_Element], content: list[_Page
             if element is None or (marks.page, mcid) not in element.mcids:
                 outside += 1
         if outside:
-            found.append(f"page {marks.page + 1}: {outside} marked-content sequence(s) outside the structure tree")
+            found.append(
+                f"page {marks.page + 1}: {outside} marked-content sequence(s) outside the structure tree"
+            )
     on_pages = {(m.page, mcid) for m in content for mcid in m.mcids}
     missing = in_tree - on_pages
     if missing:

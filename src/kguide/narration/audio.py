@@ -28,8 +28,12 @@ LOUDNESS_TOLERANCE = 0.3  # LU either side of the target that needs no second pa
 def settings() -> dict:
     """Everything here that shapes a finished track (part of the track cache key)."""
     return {
-        "lufs": TARGET_LUFS, "true_peak": TARGET_TP, "tolerance": LOUDNESS_TOLERANCE,
-        "rate": SAMPLE_RATE, "bitrate": MP3_BITRATE, "version": 2,
+        "lufs": TARGET_LUFS,
+        "true_peak": TARGET_TP,
+        "tolerance": LOUDNESS_TOLERANCE,
+        "rate": SAMPLE_RATE,
+        "bitrate": MP3_BITRATE,
+        "version": 2,
     }
 
 
@@ -50,7 +54,9 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
     return result
 
 
-def join_wavs(parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms: int) -> list[tuple[float, float]]:
+def join_wavs(
+    parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms: int
+) -> list[tuple[float, float]]:
     """Write `parts` (WAV path, silence after it in ms) to one WAV, with `head_ms` of silence
     before the first and `tail_ms` after the last; return each part's (start, end) in seconds."""
     params = None
@@ -66,7 +72,9 @@ def join_wavs(parts: list[tuple[Path, int]], target: Path, head_ms: int, tail_ms
                     out.setframerate(params.framerate)
                     position += _write_silence(out, params, head_ms)
                 elif (seg.getnchannels(), seg.getsampwidth(), seg.getframerate()) != (
-                    params.nchannels, params.sampwidth, params.framerate
+                    params.nchannels,
+                    params.sampwidth,
+                    params.framerate,
                 ):
                     raise RenderError(Problem(f"segment {path.name} has a different audio format"))
                 frames = seg.getnframes()
@@ -91,7 +99,11 @@ class Loudness:
     lra: float
 
     def to_dict(self) -> dict:
-        return {"integrated_lufs": round(self.integrated, 2), "true_peak_dbtp": round(self.true_peak, 2), "lra": round(self.lra, 2)}
+        return {
+            "integrated_lufs": round(self.integrated, 2),
+            "true_peak_dbtp": round(self.true_peak, 2),
+            "lra": round(self.lra, 2),
+        }
 
 
 def combined_loudness(parts: list[tuple[Loudness, float]]) -> Loudness:
@@ -187,12 +199,45 @@ def _gain_and_limit(source: Path, target: Path, gain: float, ceiling_db: float) 
     # run higher, hence a ceiling under the true-peak target.
     ceiling = 10 ** (ceiling_db / 20)
     chain = f"volume={gain:.2f}dB,alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50"
-    _run([ffmpeg(), "-hide_banner", "-nostats", "-y", "-i", str(source), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", str(target)])
+    _run(
+        [
+            ffmpeg(),
+            "-hide_banner",
+            "-nostats",
+            "-y",
+            "-i",
+            str(source),
+            "-af",
+            chain,
+            "-ac",
+            "1",
+            "-c:a",
+            "pcm_s16le",
+            str(target),
+        ]
+    )
 
 
 def encode_mp3(source: Path, target: Path, tags: dict[str, str]) -> None:
     exe = ffmpeg()
-    args = [exe, "-hide_banner", "-nostats", "-y", "-i", str(source), "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-ar", str(SAMPLE_RATE), "-ac", "1", "-id3v2_version", "3"]
+    args = [
+        exe,
+        "-hide_banner",
+        "-nostats",
+        "-y",
+        "-i",
+        str(source),
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        MP3_BITRATE,
+        "-ar",
+        str(SAMPLE_RATE),
+        "-ac",
+        "1",
+        "-id3v2_version",
+        "3",
+    ]
     for key, value in tags.items():
         args += ["-metadata", f"{key}={value}"]
     _run(args + [str(target)])
@@ -200,8 +245,25 @@ def encode_mp3(source: Path, target: Path, tags: dict[str, str]) -> None:
 
 def encode_aac(source: Path, target: Path) -> None:
     """AAC in an MP4 container, for the M4B audiobook."""
-    _run([ffmpeg(), "-hide_banner", "-nostats", "-y", "-i", str(source), "-c:a", "aac", "-b:a", AAC_BITRATE,
-          "-ar", str(SAMPLE_RATE), "-ac", "1", str(target)])
+    _run(
+        [
+            ffmpeg(),
+            "-hide_banner",
+            "-nostats",
+            "-y",
+            "-i",
+            str(source),
+            "-c:a",
+            "aac",
+            "-b:a",
+            AAC_BITRATE,
+            "-ar",
+            str(SAMPLE_RATE),
+            "-ac",
+            "1",
+            str(target),
+        ]
+    )
 
 
 def duration(path: Path) -> float:
@@ -211,7 +273,8 @@ def duration(path: Path) -> float:
         raise ToolMissingError("ffprobe is not installed; it comes with ffmpeg: apt-get install ffmpeg")
     result = subprocess.run(
         [probe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     try:
         return float(result.stdout.strip())
@@ -219,7 +282,13 @@ def duration(path: Path) -> float:
         raise RenderError(Problem(f"could not read the length of {path.name}")) from None
 
 
-def concat_copy(sources: list[Path], target: Path, tags: dict[str, str], chapters: list[tuple[float, float, str]] | None = None, fmt: str | None = None) -> None:
+def concat_copy(
+    sources: list[Path],
+    target: Path,
+    tags: dict[str, str],
+    chapters: list[tuple[float, float, str]] | None = None,
+    fmt: str | None = None,
+) -> None:
     """Join audio files of one format without re-encoding; optionally write chapter marks
     (start s, end s, title) through an ffmetadata file (used for the M4B)."""
     work = target.parent
@@ -252,7 +321,13 @@ def _ffmetadata(tags: dict[str, str], chapters: list[tuple[float, float, str]]) 
 
     lines = [";FFMETADATA1"] + [f"{k}={escape(v)}" for k, v in tags.items()]
     for start, end, title in chapters:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}", f"END={round(end * 1000)}", f"title={escape(title)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(start * 1000)}",
+            f"END={round(end * 1000)}",
+            f"title={escape(title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -260,7 +335,7 @@ def measure_loudness(path: Path, peak: bool = True) -> Loudness:
     """Integrated loudness, loudness range and (if `peak`) true peak, by ffmpeg's ebur128."""
     spec = "ebur128=peak=true" if peak else "ebur128"
     result = _run([ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", spec, "-f", "null", "-"])
-    summary = result.stderr[result.stderr.rfind("Summary:"):]
+    summary = result.stderr[result.stderr.rfind("Summary:") :]
 
     def number(pattern: str) -> float:
         match = re.search(pattern, summary)

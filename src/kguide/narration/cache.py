@@ -18,7 +18,6 @@ from pathlib import Path
 
 from .engines import Engine
 
-
 Progress = Callable[[int, int], None]  # called with (segments done, segments to do)
 
 
@@ -63,7 +62,9 @@ class SegmentCache:
                     progress(done, len(todo))
             return
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(self.factory,)) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_start, initargs=(self.factory,)
+        ) as pool:
             jobs = [pool.submit(_worker_synthesize, text, str(self.path(text))) for text in todo]
             for done, job in enumerate(as_completed(jobs), start=1):
                 job.result()
@@ -139,7 +140,11 @@ class TrackCache:
     def put(self, key: str, mp3: Path, m4a: Path, meta: dict) -> None:
         """Store a track; the JSON goes last, so an entry is complete once it is there."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix, data in ((".mp3", mp3.read_bytes()), (".m4a", m4a.read_bytes()), (".json", json.dumps(meta).encode())):
+        for suffix, data in (
+            (".mp3", mp3.read_bytes()),
+            (".m4a", m4a.read_bytes()),
+            (".json", json.dumps(meta).encode()),
+        ):
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as f:

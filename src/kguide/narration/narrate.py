@@ -84,7 +84,12 @@ def narrate(
     work = Path(tempfile.mkdtemp(prefix="kguide-audio-"))
     try:
         for number, track in enumerate(tracks, start=1):
-            tags = {"title": track.title, "album": album, "artist": artist, "track": f"{number}/{len(tracks)}"}
+            tags = {
+                "title": track.title,
+                "album": album,
+                "artist": artist,
+                "track": f"{number}/{len(tracks)}",
+            }
             key = finished.key([(s.spoken, s.pause_ms) for s in track.segments], tags)
             hit = finished.get(key)
             if hit is None:
@@ -106,7 +111,11 @@ def narrate(
         def finish(job, hint: audio.LevelHint | None) -> audio.LevelHint:
             track, tags, key = job
             raw, cues = raws[track.stem]
-            mp3, leveled, m4a = audio_dir / f"{track.stem}.mp3", work / f"{track.stem}.wav", work / f"{track.stem}.m4a"
+            mp3, leveled, m4a = (
+                audio_dir / f"{track.stem}.mp3",
+                work / f"{track.stem}.wav",
+                work / f"{track.stem}.m4a",
+            )
             level, learned = audio.level_and_encode(raw, leveled, mp3, tags, hint or audio.LevelHint())
             audio.encode_aac(leveled, m4a)
             meta = {
@@ -132,16 +141,30 @@ def narrate(
         whole = audio_dir / f"{guide.name}.mp3"
         audio.concat_copy([audio_dir / f"{t.stem}.mp3" for t in tracks], whole, tags)
         write_mp3_chapters(whole, chapters)
-        audio.concat_copy([work / f"{t.stem}.m4a" for t in tracks], audio_dir / f"{guide.name}.m4b", tags, chapters, fmt="ipod")
+        audio.concat_copy(
+            [work / f"{t.stem}.m4a" for t in tracks],
+            audio_dir / f"{guide.name}.m4b",
+            tags,
+            chapters,
+            fmt="ipod",
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     (out_dir / "captions.vtt").write_text(captions(tracks, ordered), encoding="utf-8")
     offsets = [start for start, _, _ in chapters]
     whole_audio = TrackAudio(
-        guide.name, album, f"audio/{whole.name}", audio.duration(whole), sum(t.words for t in tracks),
+        guide.name,
+        album,
+        f"audio/{whole.name}",
+        audio.duration(whole),
+        sum(t.words for t in tracks),
         audio.combined_loudness([(r.loudness, r.seconds) for r in ordered]),
-        tuple((offset + start, offset + end) for offset, r in zip(offsets, ordered) for start, end in r.cues),
+        tuple(
+            (offset + start, offset + end)
+            for offset, r in zip(offsets, ordered, strict=True)
+            for start, end in r.cues
+        ),
     )
     return GuideAudio(ordered, whole_audio, chapters)
 
@@ -158,7 +181,9 @@ def _track_audio(track: Track, meta: dict) -> TrackAudio:
     loud = meta["loudness"]
     level = audio.Loudness(loud["integrated_lufs"], loud["true_peak_dbtp"], loud["lra"])
     cues = tuple(tuple(c) for c in meta["cues"])
-    return TrackAudio(track.stem, track.title, f"audio/{track.stem}.mp3", meta["seconds"], track.words, level, cues)
+    return TrackAudio(
+        track.stem, track.title, f"audio/{track.stem}.mp3", meta["seconds"], track.words, level, cues
+    )
 
 
 def _timestamp(seconds: float) -> str:
@@ -177,11 +202,16 @@ def captions(tracks: list[Track], audio_tracks: list[TrackAudio]) -> str:
     lines = ["WEBVTT", ""]
     offset = 0.0
     number = 0
-    for track, result in zip(tracks, audio_tracks):
+    for track, result in zip(tracks, audio_tracks, strict=True):
         starts = [start for start, _ in result.cues]
         ends = starts[1:] + [result.seconds]
-        for segment, start, end in zip(track.segments, starts, ends):
+        for segment, start, end in zip(track.segments, starts, ends, strict=True):
             number += 1
-            lines += [str(number), f"{_timestamp(offset + start)} --> {_timestamp(offset + end)}", segment.text, ""]
+            lines += [
+                str(number),
+                f"{_timestamp(offset + start)} --> {_timestamp(offset + end)}",
+                segment.text,
+                "",
+            ]
         offset += result.seconds
     return "\n".join(lines)

@@ -119,8 +119,11 @@ def _item_text(item) -> tuple[str, str | None]:
             continue
         inlines = block.inlines
         if (
-            index == 0 and len(inlines) >= 2 and isinstance(inlines[0], Styled)
-            and isinstance(inlines[1], Text) and inlines[1].text.startswith(":")
+            index == 0
+            and len(inlines) >= 2
+            and isinstance(inlines[0], Styled)
+            and isinstance(inlines[1], Text)
+            and inlines[1].text.startswith(":")
         ):
             term = block.text.split(":", 1)[0].strip()
             parts.append(block.text.split(":", 1)[1].strip())
@@ -192,5 +195,3 @@ def script_text(tracks: list[Track]) -> str:
             spoken = "" if s.spoken == s.text else f"  => {s.spoken}"
             lines.append(f"[{s.pause_ms:>4} ms] {s.text}{spoken}")
     return "\n".join(lines) + "\n"
-
-

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import GuideError, Problem
 
 LEXICON_NAME = "lexicon.toml"
-DIGITS = "zero one two three four five six seven eight nine".split()
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 _PHONE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
 _SERVICE = re.compile(r"\b(211|311|411|511|711|811|911|988)\b")
@@ -51,7 +51,9 @@ def _parse(text: str, path: Path) -> Lexicon:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"\(at line (\d+)", str(exc))
-        raise GuideError(Problem(f"invalid TOML: {exc}", path, int(match.group(1)) if match else None)) from None
+        raise GuideError(
+            Problem(f"invalid TOML: {exc}", path, int(match.group(1)) if match else None)
+        ) from None
     problems = []
     lines = text.splitlines()
 
@@ -63,12 +65,14 @@ def _parse(text: str, path: Path) -> Lexicon:
 
     for table in data:
         if table not in ("words", "patterns"):
-            problems.append(Problem(f"unknown table [{table}] (known: words, patterns)", path, line_of(f"[{table}]")))
+            problems.append(
+                Problem(f"unknown table [{table}] (known: words, patterns)", path, line_of(f"[{table}]"))
+            )
     words = data.get("words", {})
     patterns = []
     for kind, table in (("words", words), ("patterns", data.get("patterns", {}))):
         if not isinstance(table, dict):
-            problems.append(Problem(f"[{kind}] must be a table of \"written\" = \"spoken\"", path))
+            problems.append(Problem(f'[{kind}] must be a table of "written" = "spoken"', path))
             continue
         for key, value in table.items():
             if not isinstance(value, str):
@@ -77,7 +81,11 @@ def _parse(text: str, path: Path) -> Lexicon:
                 try:
                     patterns.append((re.compile(key), value))
                 except re.error as exc:
-                    problems.append(Problem(f"pattern {key!r} is not a valid regular expression: {exc}", path, line_of(key)))
+                    problems.append(
+                        Problem(
+                            f"pattern {key!r} is not a valid regular expression: {exc}", path, line_of(key)
+                        )
+                    )
     if problems:
         raise GuideError(problems)
     return Lexicon({k: v for k, v in words.items() if isinstance(v, str)}, tuple(patterns))

@@ -28,7 +28,9 @@ class Accept:
     last: int
 
     def covers(self, path: Path | None, line: int | None, rule: str) -> bool:
-        return path == self.path and line is not None and self.first <= line <= self.last and rule in self.rules
+        return (
+            path == self.path and line is not None and self.first <= line <= self.last and rule in self.rules
+        )
 
 
 def accepts(source: SourceFile) -> list[Accept]:
@@ -42,7 +44,11 @@ def accepts(source: SourceFile) -> list[Accept]:
         unknown = sorted(names - set(RULE_NAMES))
         if unknown:
             problems.append(
-                Problem(f"unknown rule '{unknown[0]}' in accept comment (known: {', '.join(RULE_NAMES)})", source.path, line)
+                Problem(
+                    f"unknown rule '{unknown[0]}' in accept comment (known: {', '.join(RULE_NAMES)})",
+                    source.path,
+                    line,
+                )
             )
             continue
         last_line = text.count("\n", 0, match.end()) + 1

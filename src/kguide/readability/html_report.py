@@ -62,7 +62,9 @@ def render(report: ReadingReport, guide: Guide) -> str:
 
 
 def _summary(report: ReadingReport) -> str:
-    counts = ", ".join(f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in reversed(SEVERITIES))
+    counts = ", ".join(
+        f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in reversed(SEVERITIES)
+    )
     accepted = f"; {len(report.accepted)} accepted in the source" if report.accepted else ""
     return (
         f'<p>Status: <strong class="{report.status}">{report.status}</strong>. Findings: {counts}{accepted}.</p>'
@@ -76,9 +78,9 @@ def _summary(report: ReadingReport) -> str:
 
 def _figures(report: ReadingReport) -> str:
     head = "".join(f"<th>{escape(FORMULAS[f])}</th>" for f in FORMULAS)
-    rows = [
-        _figure_row(r.section.path.name, r.figures, r.verdicts, r.status) for r in report.sections
-    ] + [_figure_row("whole guide", report.figures, report.verdicts, report.status)]
+    rows = [_figure_row(r.section.path.name, r.figures, r.verdicts, r.status) for r in report.sections] + [
+        _figure_row("whole guide", report.figures, report.verdicts, report.status)
+    ]
     bounds = "".join(f"<td>{escape(_bound(v))}</td>" for v in report.verdicts)
     return (
         "<h2>Figures</h2><table><tr><th>section</th><th>words</th><th>words per sentence</th>"
@@ -88,7 +90,8 @@ def _figures(report: ReadingReport) -> str:
 
 def _figure_row(name: str, figures, verdicts: tuple[Verdict, ...], status: str) -> str:
     cells = "".join(
-        f'<td class="n {v.status}">{v.value:.{0 if v.formula in HIGHER_IS_EASIER else 1}f}</td>' for v in verdicts
+        f'<td class="n {v.status}">{v.value:.{0 if v.formula in HIGHER_IS_EASIER else 1}f}</td>'
+        for v in verdicts
     )
     return (
         f"<tr><td>{escape(name)}</td><td class='n'>{figures.words}</td>"
@@ -110,7 +113,11 @@ def _pemat(report: ReadingReport) -> str:
     for domain in ("understandability", "actionability"):
         score = pemat.score(domain)
         met, judged = pemat.counts(domain)
-        scores.append(f"{domain}: {score:.0f}% ({met} of {judged})" if score is not None else f"{domain}: no item applies")
+        scores.append(
+            f"{domain}: {score:.0f}% ({met} of {judged})"
+            if score is not None
+            else f"{domain}: no item applies"
+        )
     rows = "".join(
         f"<tr><td class='n'>{i.number}</td><td>{escape(i.text)}</td>"
         f"<td class='{_item_class(i)}'>{_item_word(i)}</td><td>{escape(i.detail)}</td></tr>"
@@ -147,7 +154,9 @@ def _findings(report: ReadingReport, guide: Guide, ids: dict[int, str]) -> str:
     else:
         out.append("<p>None.</p>")
     if report.accepted:
-        out.append(f"<h3>Accepted in the source</h3><table>{head}{''.join(row(f, None) for f in report.accepted)}</table>")
+        out.append(
+            f"<h3>Accepted in the source</h3><table>{head}{''.join(row(f, None) for f in report.accepted)}</table>"
+        )
     return "".join(out)
 
 
@@ -173,7 +182,9 @@ def _text(report: ReadingReport, guide: Guide, ids: dict[int, str]) -> str:
     context = (by_block, by_passage, ids)
     out = ["<h2>The guide</h2>"]
     for section in guide.sections:
-        out.append(f'<article><h3>{escape(section.title)} <span class="where">{escape(section.path.name)}</span></h3>')
+        out.append(
+            f'<article><h3>{escape(section.title)} <span class="where">{escape(section.path.name)}</span></h3>'
+        )
         out += [_block(b, context) for b in section.blocks]
         out.append("</article>")
     return "\n".join(out)
@@ -187,7 +198,9 @@ def _block(block, context) -> str:
         return _paragraph(block, context)
     if isinstance(block, ListBlock):
         tag = "ol" if block.ordered else "ul"
-        items = "".join("<li>" + "".join(_block(b, context) for b in item.blocks) + "</li>" for item in block.items)
+        items = "".join(
+            "<li>" + "".join(_block(b, context) for b in item.blocks) + "</li>" for item in block.items
+        )
         return f"<{tag}>{items}</{tag}>"
     if isinstance(block, Note):
         return '<aside class="note">' + "".join(_block(b, context) for b in block.blocks) + "</aside>"
@@ -249,7 +262,9 @@ def _words(text: str, start: int, end: int, findings: list[Finding], ids: dict[i
         first = [f for f in covering if id(f) not in opened]
         opened |= {id(f) for f in first}
         classes = " ".join(sorted({f.rule for f in covering}))
-        out.append(f'{_anchors(first, ids)}<mark class="{classes}" title="{escape(_tips(covering))}">{piece}</mark>')
+        out.append(
+            f'{_anchors(first, ids)}<mark class="{classes}" title="{escape(_tips(covering))}">{piece}</mark>'
+        )
     return "".join(out)
 
 

@@ -23,26 +23,85 @@ CHUNK_WORDS = 200  # prose under one heading: about half an A5 page in large typ
 VERY_SHORT_WORDS = 300  # PEMAT's "very short": two paragraphs or fewer, one page at most
 PASSIVE_SHARE = 0.10  # at most one sentence in ten with a passive verb
 
-_SUMMARY = re.compile(r"\b(summary|in short|in brief|key points|main points|at a glance|to sum up|remember)\b", re.IGNORECASE)
+_SUMMARY = re.compile(
+    r"\b(summary|in short|in brief|key points|main points|at a glance|to sum up|remember)\b", re.IGNORECASE
+)
 _GENERIC = re.compile(
     r"^(introduction|overview|information|general|details|other|miscellaneous|misc|notes?|more|background|"
     r"content|contents|(section|part|chapter|step|page)\s*\d*)$",
     re.IGNORECASE,
 )
-_HARD_NUMBERS = re.compile(r"\d\s*%|\bper\s*cent\b|\bpercent\b|\b\d+/\d+\b|[\u00bc-\u00be\u2150-\u215e]|\b\d+\.\d+\b", re.IGNORECASE)
-_CALCULATION = re.compile(
-    r"\b(calculate|calculation|multiply|divide|subtract|add up|work out how|figure out how|per kilogram|mg/kg|ml/kg)\b", re.IGNORECASE
+_HARD_NUMBERS = re.compile(
+    r"\d\s*%|\bper\s*cent\b|\bpercent\b|\b\d+/\d+\b|[\u00bc-\u00be\u2150-\u215e]|\b\d+\.\d+\b", re.IGNORECASE
 )
-_THIRD_PERSON = re.compile(r"\b(the patient|patients|the individual|individuals|the client|clients|the user|users|the reader)\b", re.IGNORECASE)
+_CALCULATION = re.compile(
+    r"\b(calculate|calculation|multiply|divide|subtract|add up|work out how|figure out how|per kilogram|mg/kg|ml/kg)\b",
+    re.IGNORECASE,
+)
+_THIRD_PERSON = re.compile(
+    r"\b(the patient|patients|the individual|individuals|the client|clients|the user|users|the reader)\b",
+    re.IGNORECASE,
+)
 _YOU = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
 _LEAD_INS = {"please", "then", "also", "first", "next", "now", "just", "so", "and", "but", "again"}
 _IMPERATIVES = {
-    "ask", "avoid", "book", "breathe", "bring", "call", "check", "choose", "come", "do",
-    "don't", "drink", "drive", "eat", "fill", "find", "follow", "get", "give", "go", "have",
-    "help", "keep", "leave", "let", "lie", "list", "make", "note", "pick", "plan", "put",
-    "raise", "read", "remember", "rest", "say", "see", "share", "sign", "sit", "speak", "start",
-    "stay", "stop", "take", "talk", "tell", "text", "think", "try", "use", "visit", "wait",
-    "watch", "wear", "write",
+    "ask",
+    "avoid",
+    "book",
+    "breathe",
+    "bring",
+    "call",
+    "check",
+    "choose",
+    "come",
+    "do",
+    "don't",
+    "drink",
+    "drive",
+    "eat",
+    "fill",
+    "find",
+    "follow",
+    "get",
+    "give",
+    "go",
+    "have",
+    "help",
+    "keep",
+    "leave",
+    "let",
+    "lie",
+    "list",
+    "make",
+    "note",
+    "pick",
+    "plan",
+    "put",
+    "raise",
+    "read",
+    "remember",
+    "rest",
+    "say",
+    "see",
+    "share",
+    "sign",
+    "sit",
+    "speak",
+    "start",
+    "stay",
+    "stop",
+    "take",
+    "talk",
+    "tell",
+    "text",
+    "think",
+    "try",
+    "use",
+    "visit",
+    "wait",
+    "watch",
+    "wear",
+    "write",
 }
 _IF_CLAUSE = {"if", "when", "before", "after", "until", "while", "once", "during"}
 
@@ -58,8 +117,12 @@ class Item:
 
     def to_dict(self) -> dict:
         return {
-            "item": self.number, "domain": self.domain, "text": self.text,
-            "applies": self.applies, "met": self.met if self.applies else None, "detail": self.detail,
+            "item": self.number,
+            "domain": self.domain,
+            "text": self.text,
+            "applies": self.applies,
+            "met": self.met if self.applies else None,
+            "detail": self.detail,
         }
 
 
@@ -124,7 +187,11 @@ def _medical_terms(uses: dict[str, TermUse]) -> Item:
     text = "Medical terms are defined"
     if not uses:
         return Item(4, U, text, False, False, "no medical term from the word list is used")
-    missing = [f'"{u.match.text}" ({u.passage.section.path.name}:{u.passage.locate(u.match.start)[0]})' for u in uses.values() if not u.defined]
+    missing = [
+        f'"{u.match.text}" ({u.passage.section.path.name}:{u.passage.locate(u.match.start)[0]})'
+        for u in uses.values()
+        if not u.defined
+    ]
     if missing:
         return Item(4, U, text, True, False, f"not defined: {_listed(missing)}")
     return Item(4, U, text, True, True, f"all {len(uses)} medical terms used are defined")
@@ -161,7 +228,11 @@ def _chunks(guide: Guide, passages: list[Passage], very_short: bool) -> Item:
     text = f"Information is in short sections (at most {CHUNK_WORDS} words under a heading)"
     if very_short:
         return Item(8, U, text, False, False, "very short material")
-    long = [f"{path.name}:{line} ({words} words)" for path, line, words in _chunk_words(guide, passages) if words > CHUNK_WORDS]
+    long = [
+        f"{path.name}:{line} ({words} words)"
+        for path, line, words in _chunk_words(guide, passages)
+        if words > CHUNK_WORDS
+    ]
     if long:
         return Item(8, U, text, True, False, f"long sections at {_listed(long)}")
     return Item(8, U, text, True, True, "every part under a heading is short")
@@ -178,7 +249,7 @@ def _chunk_words(guide: Guide, passages: list[Passage]) -> list[tuple]:
         for p in passages:
             if p.section is section:
                 counts[sum(1 for line in starts[1:] if line < p.line)] += p.words
-        chunks += [(section.path, line, words) for line, words in zip(starts, counts)]
+        chunks += [(section.path, line, words) for line, words in zip(starts, counts, strict=False)]
     return chunks
 
 
@@ -191,8 +262,10 @@ def _headings(guide: Guide, passages: list[Passage], very_short: bool) -> Item:
     ]
     generic = [f'"{h}"' for h in headings if _GENERIC.match(h.strip())]
     bare = [
-        s.path.name for s in guide.sections
-        if not is_glossary(s) and not any(isinstance(b, Heading) for b in s.blocks)
+        s.path.name
+        for s in guide.sections
+        if not is_glossary(s)
+        and not any(isinstance(b, Heading) for b in s.blocks)
         and sum(p.words for p in passages if p.section is s) > CHUNK_WORDS
     ]
     if generic or bare:
@@ -204,7 +277,7 @@ def _headings(guide: Guide, passages: list[Passage], very_short: bool) -> Item:
 
 
 def _summary(guide: Guide, very_short: bool) -> Item:
-    text = "The material has a summary (a part headed like \"Key points\" or \"In short\")"
+    text = 'The material has a summary (a part headed like "Key points" or "In short")'
     if very_short:
         return Item(11, U, text, False, False, "very short material")
     titles = [(s.path.name, s.title) for s in guide.sections] + [
@@ -249,7 +322,11 @@ def is_action(sentence: str) -> bool:
 
 def _action(sentences: list[tuple[Passage, Sentence]]) -> Item:
     actions = [s for _, s in sentences if is_action(s.text)]
-    detail = f"{len(actions)} sentences tell the reader what to do" if actions else "no sentence tells the reader what to do"
+    detail = (
+        f"{len(actions)} sentences tell the reader what to do"
+        if actions
+        else "no sentence tells the reader what to do"
+    )
     return Item(20, A, "At least one action the reader can take", True, bool(actions), detail)
 
 
@@ -261,4 +338,11 @@ def _addressed(sentences: list[tuple[Passage, Sentence]]) -> Item:
         return Item(21, A, text, True, False, f"the reader is named in the third person at {_listed(third)}")
     if not you:
         return Item(21, A, text, True, False, 'no sentence speaks to the reader as "you"')
-    return Item(21, A, text, True, True, f'{you} of {len(sentences)} sentences speak to the reader as "you" or tell them what to do')
+    return Item(
+        21,
+        A,
+        text,
+        True,
+        True,
+        f'{you} of {len(sentences)} sentences speak to the reader as "you" or tell them what to do',
+    )

@@ -171,7 +171,14 @@ def _passage(section: Section, block: Paragraph, source: SourceFile) -> Passage:
             continue
         line = block.line + text.count("\n", 0, span.start)
         sentences.append(
-            Sentence(" ".join(span.text.split()), section.path, line, figures, span.start, span.start + len(span.text))
+            Sentence(
+                " ".join(span.text.split()),
+                section.path,
+                line,
+                figures,
+                span.start,
+                span.start + len(span.text),
+            )
         )
     passage = Passage(section, block, text, (), source)
     located = tuple(_with_column(passage, s) for s in sentences)

@@ -88,7 +88,9 @@ class ReadingReport:
     def hardest(self, count: int = 5, min_words: int = 5, above: float | None = None) -> list[Sentence]:
         """The hardest sentences by their own grade; `above` keeps only those past that grade."""
         pool = [
-            s for r in self.sections for s in r.sentences
+            s
+            for r in self.sections
+            for s in r.sentences
             if s.figures.words >= min_words and (above is None or s.grade > above)
         ]
         return sorted(pool, key=lambda s: s.grade, reverse=True)[:count]
@@ -121,7 +123,13 @@ def _section_dict(r: SectionReading, where) -> dict:
         "figures": r.figures.to_dict(),
         "verdicts": [_verdict(v) for v in r.verdicts],
         "sentences": [
-            {"line": s.line, "column": s.column, "grade": round(s.grade, 2), **_counts(s.figures), "text": s.text}
+            {
+                "line": s.line,
+                "column": s.column,
+                "grade": round(s.grade, 2),
+                **_counts(s.figures),
+                "text": s.text,
+            }
             for s in r.sentences
         ],
     }
@@ -163,7 +171,9 @@ def _judge(figures: Figures, targets: FormulaLimits, limits: FormulaLimits) -> t
         value = figures.value(formula)
         target = getattr(targets, formula)
         limit = getattr(limits, formula)
-        status = "fail" if _past(formula, value, limit) else "warn" if _past(formula, value, target) else "pass"
+        status = (
+            "fail" if _past(formula, value, limit) else "warn" if _past(formula, value, target) else "pass"
+        )
         verdicts.append(Verdict(formula, value, target, limit, status))
     return tuple(verdicts)
 
@@ -187,7 +197,9 @@ def check_guide(guide: Guide) -> ReadingReport:
     every = [p for _, found in by_section for p in found]
     target = reading.targets.flesch_kincaid_grade
     glossary = glossary_terms(guide)
-    context = Context(reading.rules, DEFAULT_TARGET if target is None else target, load_word_list(guide.folder), glossary)
+    context = Context(
+        reading.rules, DEFAULT_TARGET if target is None else target, load_word_list(guide.folder), glossary
+    )
     found, uses = find_all(every, context)
     kept, accepted = [], []
     for f in found:
@@ -197,8 +209,13 @@ def check_guide(guide: Guide) -> ReadingReport:
     for r in sections:
         total = total + r.figures
     return ReadingReport(
-        tuple(sections), total, _judge(total, reading.targets, reading.limits),
-        tuple(kept), tuple(accepted), judge(guide, every, uses), tuple(every),
+        tuple(sections),
+        total,
+        _judge(total, reading.targets, reading.limits),
+        tuple(kept),
+        tuple(accepted),
+        judge(guide, every, uses),
+        tuple(every),
     )
 
 
@@ -223,16 +240,26 @@ def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = T
     problems: list[Problem] = []
     if with_findings:
         problems += [
-            f for f in report.findings
+            f
+            for f in report.findings
             if f.severity == "error" or (report.above_limit and f.rule == "hard_sentence")
         ]
     for verdict in report.verdicts:
         if verdict.status == "fail":
-            problems.append(Problem(f"the whole guide reads above its hard limit: {_past_limit(verdict)}", guide.folder / "guide.toml"))
+            problems.append(
+                Problem(
+                    f"the whole guide reads above its hard limit: {_past_limit(verdict)}",
+                    guide.folder / "guide.toml",
+                )
+            )
     for section in report.sections:
         for verdict in section.verdicts:
             if verdict.status == "fail":
-                problems.append(Problem(f"section reads above its hard limit: {_past_limit(verdict)}", section.section.path))
+                problems.append(
+                    Problem(
+                        f"section reads above its hard limit: {_past_limit(verdict)}", section.section.path
+                    )
+                )
     errors = report.count("error")
     if errors:
         problems.append(
@@ -268,7 +295,9 @@ def format_table(report: ReadingReport, root: Path | None = None) -> str:
     lines.append("-" * len(header))
     lines.append(_row("whole guide", report.figures, report.verdicts, report.findings, report.status))
     lines.append("targets and limits: " + "; ".join(_bounds(v) for v in report.verdicts))
-    lines.append("(* past target: warning; ! past hard limit: fails the build; e/w/s: findings at error, warning, suggestion level)")
+    lines.append(
+        "(* past target: warning; ! past hard limit: fails the build; e/w/s: findings at error, warning, suggestion level)"
+    )
     lines.append(SCOPE_NOTE)
     if report.pemat:
         lines += _pemat_lines(report.pemat)
@@ -296,9 +325,15 @@ def _pemat_lines(pemat: Pemat) -> list[str]:
     for domain in ("understandability", "actionability"):
         met, judged = pemat.counts(domain)
         score = pemat.score(domain)
-        parts.append(f"{domain} {score:.0f}% ({met} of {judged} items)" if score is not None else f"{domain}: no item applies")
+        parts.append(
+            f"{domain} {score:.0f}% ({met} of {judged} items)"
+            if score is not None
+            else f"{domain}: no item applies"
+        )
     lines = [f"PEMAT-P, items kguide can judge: {', '.join(parts)}; {PASS_SCORE:.0f}% or more passes"]
-    lines += [f"  item {i.number} not met: {i.text}: {i.detail}" for i in pemat.items if i.applies and not i.met]
+    lines += [
+        f"  item {i.number} not met: {i.text}: {i.detail}" for i in pemat.items if i.applies and not i.met
+    ]
     return lines
 
 

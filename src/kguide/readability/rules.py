@@ -81,18 +81,38 @@ class Context:
     glossary: set[str]
 
 
-def _finding(passage: Passage, rule: str, severity: str, message: str, start: int, end: int, **extra) -> Finding:
+def _finding(
+    passage: Passage, rule: str, severity: str, message: str, start: int, end: int, **extra
+) -> Finding:
     line, column = passage.locate(start)
     return Finding(
-        message, passage.section.path, line, column, severity, rule,
-        start=start, end=end, passage=passage, **extra,
+        message,
+        passage.section.path,
+        line,
+        column,
+        severity,
+        rule,
+        start=start,
+        end=end,
+        passage=passage,
+        **extra,
     )
 
 
-def _sentence_finding(passage: Passage, sentence: Sentence, rule: str, severity: str, message: str) -> Finding:
+def _sentence_finding(
+    passage: Passage, sentence: Sentence, rule: str, severity: str, message: str
+) -> Finding:
     return Finding(
-        message, sentence.path, sentence.line, sentence.column, severity, rule, sentence.text,
-        start=sentence.start, end=sentence.end, passage=passage,
+        message,
+        sentence.path,
+        sentence.line,
+        sentence.column,
+        severity,
+        rule,
+        sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        passage=passage,
     )
 
 
@@ -127,7 +147,9 @@ def hard_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Fi
         return []
     if severity is None:
         return []
-    message = f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): use shorter sentences and plainer words"
+    message = (
+        f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): use shorter sentences and plainer words"
+    )
     return [_sentence_finding(passage, sentence, "hard_sentence", severity, message)]
 
 
@@ -140,8 +162,16 @@ def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
     first = passage.sentences[0]
     return [
         Finding(
-            message, first.path, first.line, first.column, severity, "long_paragraph",
-            passage.sentences[0].text, start=first.start, end=passage.sentences[-1].end, passage=passage,
+            message,
+            first.path,
+            first.line,
+            first.column,
+            severity,
+            "long_paragraph",
+            passage.sentences[0].text,
+            start=first.start,
+            end=passage.sentences[-1].end,
+            passage=passage,
         )
     ]
 
@@ -151,27 +181,126 @@ def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
 _BE = {"am", "is", "are", "was", "were", "be", "been", "being"}
 # Words that may stand between "be" and its participle: "is often given", "was not told".
 _BETWEEN = {
-    "not", "also", "often", "always", "never", "then", "still", "usually", "just", "all",
-    "both", "first", "only", "sometimes",
+    "not",
+    "also",
+    "often",
+    "always",
+    "never",
+    "then",
+    "still",
+    "usually",
+    "just",
+    "all",
+    "both",
+    "first",
+    "only",
+    "sometimes",
 }
 _IRREGULAR = {
-    "given", "taken", "made", "done", "seen", "known", "shown", "written", "put", "kept",
-    "told", "found", "held", "brought", "bought", "thought", "felt", "sent", "built", "paid",
-    "said", "led", "meant", "cut", "hurt", "begun", "drawn", "driven", "eaten", "fallen",
-    "forgotten", "grown", "hidden", "broken", "chosen", "spoken", "stolen", "thrown", "worn",
-    "torn", "born", "understood", "taught", "caught", "sold", "won", "struck", "stuck", "hung",
-    "heard", "laid", "sought", "fed", "lit", "met",
+    "given",
+    "taken",
+    "made",
+    "done",
+    "seen",
+    "known",
+    "shown",
+    "written",
+    "put",
+    "kept",
+    "told",
+    "found",
+    "held",
+    "brought",
+    "bought",
+    "thought",
+    "felt",
+    "sent",
+    "built",
+    "paid",
+    "said",
+    "led",
+    "meant",
+    "cut",
+    "hurt",
+    "begun",
+    "drawn",
+    "driven",
+    "eaten",
+    "fallen",
+    "forgotten",
+    "grown",
+    "hidden",
+    "broken",
+    "chosen",
+    "spoken",
+    "stolen",
+    "thrown",
+    "worn",
+    "torn",
+    "born",
+    "understood",
+    "taught",
+    "caught",
+    "sold",
+    "won",
+    "struck",
+    "stuck",
+    "hung",
+    "heard",
+    "laid",
+    "sought",
+    "fed",
+    "lit",
+    "met",
 }
 # "-ed" words that after "be" mostly describe a state, not an action done to someone.
 _STATES = {
-    "tired", "worried", "scared", "relaxed", "interested", "excited", "married", "pleased",
-    "bored", "concerned", "surprised", "ashamed", "embarrassed", "frightened", "stressed",
-    "overwhelmed", "depressed", "exhausted", "satisfied", "confused", "upset", "tied",
-    "supposed", "amazed", "annoyed", "disappointed", "shocked",
+    "tired",
+    "worried",
+    "scared",
+    "relaxed",
+    "interested",
+    "excited",
+    "married",
+    "pleased",
+    "bored",
+    "concerned",
+    "surprised",
+    "ashamed",
+    "embarrassed",
+    "frightened",
+    "stressed",
+    "overwhelmed",
+    "depressed",
+    "exhausted",
+    "satisfied",
+    "confused",
+    "upset",
+    "tied",
+    "supposed",
+    "amazed",
+    "annoyed",
+    "disappointed",
+    "shocked",
 }
 _NOT_PARTICIPLES = {
-    "need", "seed", "feed", "speed", "bleed", "breed", "indeed", "hundred", "sacred", "naked",
-    "wicked", "bed", "red", "shed", "proceed", "exceed", "succeed",
+    "need",
+    "seed",
+    "feed",
+    "speed",
+    "bleed",
+    "breed",
+    "indeed",
+    "hundred",
+    "sacred",
+    "naked",
+    "wicked",
+    "bed",
+    "red",
+    "shed",
+    "proceed",
+    "exceed",
+    "succeed",
 }
 
 
@@ -231,13 +360,22 @@ def plain_word(passage: Passage, matches: list[Match], ctx: Context) -> list[Fin
         if entry.medical:
             message = f'medical term: use "{plain}" instead of "{match.text}", or define it in the glossary'
         found.append(
-            _finding(passage, "plain_word", severity, message, match.start, match.end, text=match.text, suggestion=plain)
+            _finding(
+                passage,
+                "plain_word",
+                severity,
+                message,
+                match.start,
+                match.end,
+                text=match.text,
+                suggestion=plain,
+            )
         )
     return found
 
 
 def _same_case(found: str, plain: str) -> str:
-    """"Prior to" -> "Before": a swap at the start of a sentence starts with a capital too."""
+    """ "Prior to" -> "Before": a swap at the start of a sentence starts with a capital too."""
     if found[:1].isupper() and not found.isupper() and plain[:1].islower():
         return plain[:1].upper() + plain[1:]
     return plain
@@ -295,7 +433,11 @@ def undefined_term(uses: dict[str, TermUse], ctx: Context) -> list[Finding]:
             continue
         text = use.match.text
         message = f'medical term "{text}" is not explained: say what it means here, or add it to the glossary'
-        found.append(_finding(use.passage, "undefined_term", severity, message, use.match.start, use.match.end, text=text))
+        found.append(
+            _finding(
+                use.passage, "undefined_term", severity, message, use.match.start, use.match.end, text=text
+            )
+        )
     return found
 
 

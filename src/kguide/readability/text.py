@@ -13,8 +13,26 @@ from dataclasses import dataclass
 
 # Abbreviations that never end a sentence when followed by more text.
 ABBREVIATIONS = {
-    "dr", "mr", "mrs", "ms", "prof", "st", "vs", "e.g", "i.e", "approx", "no", "fig", "mt",
-    "jr", "sr", "dept", "ave", "inc", "ltd", "cf",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "st",
+    "vs",
+    "e.g",
+    "i.e",
+    "approx",
+    "no",
+    "fig",
+    "mt",
+    "jr",
+    "sr",
+    "dept",
+    "ave",
+    "inc",
+    "ltd",
+    "cf",
 }
 # Abbreviations that end a sentence only when a capitalised word follows.
 TIME_ABBREVIATIONS = {"a.m", "p.m", "u.s", "etc"}

@@ -138,7 +138,13 @@ def _parse(text: str, path: Path) -> dict[str, Entry | None]:
             continue
         columns = line.split("\t")
         if len(columns) != 3:
-            problems.append(Problem(f"expected 3 columns split by tabs (word, plain, kind), found {len(columns)}", path, number))
+            problems.append(
+                Problem(
+                    f"expected 3 columns split by tabs (word, plain, kind), found {len(columns)}",
+                    path,
+                    number,
+                )
+            )
             continue
         term, plain, kind = (c.strip() for c in columns)
         if kind not in KINDS:
