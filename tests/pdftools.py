@@ -107,3 +107,22 @@ def render_png(pdf_path: Path, page: int, tmp: Path, dpi: int = 100) -> Path:
     )
     (image,) = tmp.glob(f"png{page}*.png")
     return image
+
+
+def struct_elements(pdf_path: Path) -> list[tuple[str, str]]:
+    """(type, alt text) of every element of the structure tree, in reading order."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                found.append((str(node.S), str(node.get("/Alt", ""))))
+            if "/K" in node:
+                walk(node.K)
+
+    with pikepdf.open(pdf_path) as pdf:
+        walk(pdf.Root.StructTreeRoot.K)
+    return found

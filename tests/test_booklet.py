@@ -16,6 +16,7 @@ from pdftools import (
     page_count,
     page_size,
     render_png,
+    struct_elements,
     text,
     text_sizes,
 )
@@ -162,21 +163,7 @@ def test_each_clinic_gets_its_own_booklet_and_audio(lakeside, hilltop):
 
 
 def _figures(path) -> list[str]:
-    with pikepdf.open(path) as pdf:
-        found = []
-
-        def walk(node) -> None:
-            if isinstance(node, pikepdf.Array):
-                for kid in node:
-                    walk(kid)
-            elif isinstance(node, pikepdf.Dictionary):
-                if node.get("/S") == "/Figure":
-                    found.append(str(node.get("/Alt", "")))
-                if "/K" in node:
-                    walk(node.K)
-
-        walk(pdf.Root.StructTreeRoot.K)
-    return found
+    return [alt for kind, alt in struct_elements(path) if kind == "/Figure"]
 
 
 def test_logo_and_qr_code_are_figures_with_alt_text(lakeside, hilltop):

@@ -9,43 +9,11 @@ import subprocess
 
 import pikepdf
 import pytest
+from audiotools import loudness, probe
 from conftest import GUIDES, run_kguide
+from pdftools import struct_elements
 
 A5 = (419.53, 595.28)
-
-
-def _struct_types(pdf: pikepdf.Pdf) -> list[str]:
-    found: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                found.append(str(node.S))
-            if "/K" in node:
-                walk(node.K)
-
-    walk(pdf.Root.StructTreeRoot.K)
-    return found
-
-
-def _figures(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    found = []
-
-    def walk(node) -> None:
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
-            if node.get("/S") == "/Figure":
-                found.append(node)
-            if "/K" in node:
-                walk(node.K)
-
-    walk(pdf.Root.StructTreeRoot.K)
-    return found
 
 
 def test_build_writes_every_output(mini_build):
@@ -82,8 +50,8 @@ def test_pdf_is_tagged_with_language_title_and_page_size(mini_build):
 
 
 def test_pdf_headings_are_in_order_without_skipped_levels(mini_build):
-    with pikepdf.open(mini_build / "booklet.pdf") as pdf:
-        headings = [int(t[2:]) for t in _struct_types(pdf) if re.fullmatch(r"/H\d", t)]
+    types = [kind for kind, _ in struct_elements(mini_build / "booklet.pdf")]
+    headings = [int(t[2:]) for t in types if re.fullmatch(r"/H\d", t)]
     # cover title, "How to use" and its "Listen to this guide", "Contents", then each part and its
     # sub-headings, two notes pages, back page
     assert headings == [1, 2, 3, 2, 2, 3, 2, 2, 2, 2]
@@ -92,11 +60,11 @@ def test_pdf_headings_are_in_order_without_skipped_levels(mini_build):
 
 
 def test_pdf_lists_and_figures_are_tagged(mini_build):
-    with pikepdf.open(mini_build / "booklet.pdf") as pdf:
-        types = _struct_types(pdf)
-        figures = _figures(pdf)
+    elements = struct_elements(mini_build / "booklet.pdf")
+    types = [kind for kind, _ in elements]
+    figures = [alt for kind, alt in elements if kind == "/Figure"]
     assert "/L" in types and "/LI" in types and "/LBody" in types
-    assert [str(f.Alt) for f in figures] == ["A soft chair in a quiet room"]
+    assert figures == ["A soft chair in a quiet room"]
 
 
 def test_pdf_fonts_are_embedded_with_unicode_maps(mini_build):
@@ -154,48 +122,7 @@ def test_pdf_page_renders_to_a_non_blank_image(mini_build, tmp_path):
 
 
 def _probe(path):
-    out = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-show_entries",
-            "format=duration:stream=sample_rate,channels,codec_name",
-            "-show_entries",
-            "format_tags",
-            "-of",
-            "json",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
-
-
-def _loudness(path) -> tuple[float, float]:
-    err = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
-    summary = err[err.rfind("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
-    return integrated, peak
+    return probe(path, "format=duration:stream=sample_rate,channels,codec_name", "format_tags")
 
 
 def test_audio_tracks_match_their_words(mini_build):
@@ -230,7 +157,7 @@ def test_whole_guide_is_the_tracks_end_to_end(mini_build):
 
 def test_audio_loudness_is_level(mini_build):
     for name in ("01-welcome.mp3", "mini.mp3"):
-        integrated, peak = _loudness(mini_build / "audio" / name)
+        integrated, peak = loudness(mini_build / "audio" / name)
         assert -17.0 <= integrated <= -15.0, (name, integrated)
         assert peak <= -1.0, (name, peak)
 

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from audiotools import duration, probe
 from conftest import DATA, GUIDES, run_kguide
 
 from kguide.errors import GuideError
@@ -121,28 +122,6 @@ def test_empty_lexicon_changes_only_numbers():
 # ---- real synthesis -------------------------------------------------------------------------
 
 
-def _ffprobe(path: Path, *entries: str) -> dict:
-    out = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            *[a for e in entries for a in ("-show_entries", e)],
-            "-of",
-            "json",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
-
-
-def _duration(path: Path) -> float:
-    return float(_ffprobe(path, "format=duration")["format"]["duration"])
-
-
 @pytest.fixture(scope="module")
 def piper_build(tmp_path_factory, tts_cache) -> Path:
     out = tmp_path_factory.mktemp("piper")
@@ -157,7 +136,7 @@ def test_piper_builds_the_neural_voice(piper_build):
     assert manifest["engine"]["voice"] == "en_US-joe-medium"
     for track in manifest["audio"]["tracks"]:
         path = piper_build / track["file"]
-        stream = _ffprobe(path, "stream=sample_rate,codec_name")["streams"][0]
+        stream = probe(path, "stream=sample_rate,codec_name")["streams"][0]
         assert stream == {"codec_name": "mp3", "sample_rate": "44100"}
         assert -17.0 <= track["integrated_lufs"] <= -15.0 and track["true_peak_dbtp"] <= -1.0
         assert 90 < track["words_per_minute"] < 200, track
@@ -174,14 +153,14 @@ def test_whole_guide_chapters_match_the_tracks(build, request):
     start = 0.0
     for (begin, end, _), track in zip(chapters, tracks, strict=False):
         assert begin == pytest.approx(start, abs=0.002)
-        start += _duration(folder / track["file"])
+        start += duration(folder / track["file"])
         assert end == pytest.approx(start, abs=0.002)
-    assert abs(start - _duration(whole)) < 0.5
+    assert abs(start - duration(whole)) < 0.5
     m4b = whole.with_suffix(".m4b")
-    probed = _ffprobe(m4b, "chapter=start_time,end_time:chapter_tags=title")["chapters"]
+    probed = probe(m4b, "chapter=start_time,end_time:chapter_tags=title")["chapters"]
     assert [c["tags"]["title"] for c in probed] == [t["title"] for t in tracks]
     assert [round(float(c["start_time"]), 1) for c in probed] == [round(b, 1) for b, _, _ in chapters]
-    assert abs(_duration(m4b) - _duration(whole)) < 1.0
+    assert abs(duration(m4b) - duration(whole)) < 1.0
 
 
 def _cues(vtt: str) -> list[tuple[float, float, str]]:
@@ -212,7 +191,7 @@ def test_captions_follow_the_audio(build, request):
     for (start, end, _), (next_start, _, _) in zip(cues, cues[1:], strict=False):
         assert start < end <= next_start + 0.001
     whole = json.loads((folder / "manifest.json").read_text())["audio"]["whole"]
-    assert abs(cues[-1][1] - _duration(folder / whole["file"])) < 1.0
+    assert abs(cues[-1][1] - duration(folder / whole["file"])) < 1.0
 
 
 def test_speech_is_where_the_cues_say(piper_build):
@@ -241,7 +220,7 @@ def test_speech_is_where_the_cues_say(piper_build):
     assert silence_starts and silence_starts[0] < 0.1
     ends = re.findall(r"silence_end: ([\d.]+)", out)
     assert 0.6 < float(ends[0]) < 1.0
-    assert manifest["audio"]["tracks"][1]["seconds"] == pytest.approx(_duration(track), abs=0.01)
+    assert manifest["audio"]["tracks"][1]["seconds"] == pytest.approx(duration(track), abs=0.01)
 
 
 def test_rebuild_reuses_speech_and_tracks(mini_copy, tmp_path, tts_cache):

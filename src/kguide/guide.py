@@ -64,16 +64,16 @@ class Break:
 Inline = Text | Styled | Link | Code | Break
 
 
-def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The words of inline content, without markup."""
+def plain_text(inlines: tuple[Inline, ...], line_break: str = " ") -> str:
+    """The words of inline content, without markup; a hard line break becomes `line_break`."""
     out = []
     for node in inlines:
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, Styled | Link):
-            out.append(plain_text(node.children))
+            out.append(plain_text(node.children, line_break))
         elif isinstance(node, Break):
-            out.append(" ")
+            out.append(line_break)
     return "".join(out)
 
 

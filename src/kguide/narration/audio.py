@@ -46,6 +46,11 @@ def ffmpeg() -> str:
     return path
 
 
+def _ffmpeg(*args: str) -> subprocess.CompletedProcess:
+    """Run ffmpeg quietly with `args`; a failure is a RenderError with its last lines."""
+    return _run([ffmpeg(), "-hide_banner", "-nostats", *args])
+
+
 def _run(args: list[str]) -> subprocess.CompletedProcess:
     result = subprocess.run(args, capture_output=True, text=True)
     if result.returncode != 0:
@@ -199,71 +204,22 @@ def _gain_and_limit(source: Path, target: Path, gain: float, ceiling_db: float) 
     # run higher, hence a ceiling under the true-peak target.
     ceiling = 10 ** (ceiling_db / 20)
     chain = f"volume={gain:.2f}dB,alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50"
-    _run(
-        [
-            ffmpeg(),
-            "-hide_banner",
-            "-nostats",
-            "-y",
-            "-i",
-            str(source),
-            "-af",
-            chain,
-            "-ac",
-            "1",
-            "-c:a",
-            "pcm_s16le",
-            str(target),
-        ]
-    )
+    _ffmpeg("-y", "-i", str(source), "-af", chain, "-ac", "1", "-c:a", "pcm_s16le", str(target))
+
+
+def _encode(source: Path, target: Path, codec: list[str], tags: dict[str, str]) -> None:
+    metadata = [arg for key, value in tags.items() for arg in ("-metadata", f"{key}={value}")]
+    rate = ["-ar", str(SAMPLE_RATE), "-ac", "1"]
+    _ffmpeg("-y", "-i", str(source), *codec, *rate, *metadata, str(target))
 
 
 def encode_mp3(source: Path, target: Path, tags: dict[str, str]) -> None:
-    exe = ffmpeg()
-    args = [
-        exe,
-        "-hide_banner",
-        "-nostats",
-        "-y",
-        "-i",
-        str(source),
-        "-c:a",
-        "libmp3lame",
-        "-b:a",
-        MP3_BITRATE,
-        "-ar",
-        str(SAMPLE_RATE),
-        "-ac",
-        "1",
-        "-id3v2_version",
-        "3",
-    ]
-    for key, value in tags.items():
-        args += ["-metadata", f"{key}={value}"]
-    _run(args + [str(target)])
+    _encode(source, target, ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-id3v2_version", "3"], tags)
 
 
 def encode_aac(source: Path, target: Path) -> None:
     """AAC in an MP4 container, for the M4B audiobook."""
-    _run(
-        [
-            ffmpeg(),
-            "-hide_banner",
-            "-nostats",
-            "-y",
-            "-i",
-            str(source),
-            "-c:a",
-            "aac",
-            "-b:a",
-            AAC_BITRATE,
-            "-ar",
-            str(SAMPLE_RATE),
-            "-ac",
-            "1",
-            str(target),
-        ]
-    )
+    _encode(source, target, ["-c:a", "aac", "-b:a", AAC_BITRATE], {})
 
 
 def duration(path: Path) -> float:
@@ -296,7 +252,7 @@ def concat_copy(
     listing.write_text("".join(f"file '{p.resolve()}'\n" for p in sources), encoding="utf-8")
     meta = work / f".{target.name}.meta"
     try:
-        args = [ffmpeg(), "-hide_banner", "-nostats", "-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
+        args = ["-y", "-f", "concat", "-safe", "0", "-i", str(listing)]
         if chapters:
             meta.write_text(_ffmetadata(tags, chapters), encoding="utf-8")
             args += ["-i", str(meta), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
@@ -309,7 +265,7 @@ def concat_copy(
             args += ["-id3v2_version", "3"]
         if fmt:
             args += ["-f", fmt]
-        _run(args + [str(target)])
+        _ffmpeg(*args, str(target))
     finally:
         listing.unlink(missing_ok=True)
         meta.unlink(missing_ok=True)
@@ -334,7 +290,7 @@ def _ffmetadata(tags: dict[str, str], chapters: list[tuple[float, float, str]]) 
 def measure_loudness(path: Path, peak: bool = True) -> Loudness:
     """Integrated loudness, loudness range and (if `peak`) true peak, by ffmpeg's ebur128."""
     spec = "ebur128=peak=true" if peak else "ebur128"
-    result = _run([ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-af", spec, "-f", "null", "-"])
+    result = _ffmpeg("-i", str(path), "-af", spec, "-f", "null", "-")
     summary = result.stderr[result.stderr.rfind("Summary:") :]
 
     def number(pattern: str) -> float:

@@ -15,18 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..guide import (
-    Break,
-    Code,
     Figure,
     Heading,
     Inline,
-    Link,
     ListBlock,
     Note,
     Paragraph,
     Section,
-    Styled,
-    Text,
+    plain_text,
 )
 from .formulas import Figures, measure_sentence
 from .text import WORD_RE, split_sentences, word_spans
@@ -128,15 +124,7 @@ class Passage:
 
 def source_text(inlines: tuple[Inline, ...]) -> str:
     """Printed text with a hard line break kept as "\\n", so lines still match the source."""
-    out = []
-    for node in inlines:
-        if isinstance(node, Text | Code):
-            out.append(node.text)
-        elif isinstance(node, Styled | Link):
-            out.append(source_text(node.children))
-        elif isinstance(node, Break):
-            out.append("\n")
-    return "".join(out)
+    return plain_text(inlines, line_break="\n")
 
 
 def passages(section: Section, source: SourceFile | None = None) -> list[Passage]:
