@@ -3,6 +3,9 @@ WeasyPrint's own output (before kguide closes its gaps) is found wanting."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pikepdf
 import pytest
 from conftest import GUIDES
@@ -164,3 +167,34 @@ def test_weasyprint_accessibility_errors_fail_the_build_naming_the_file(old, new
     with pytest.raises(RenderError) as caught:
         booklet.write_pdf(guide, edition, html.replace(old, new), tmp_path / "booklet.pdf")
     assert any(where in str(p) for p in caught.value.problems), caught.value
+
+
+# ---- a second opinion: pdfua, a checker written apart from kguide ----------------------------
+
+
+def _pdfua(path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("name", ["booklet.pdf", "booklet-large-print.pdf"])
+def test_independent_checker_finds_nothing(name, mini_build, clinics_build):
+    for folder in (mini_build, clinics_build / "lakeside"):
+        result = _pdfua(folder / name)
+        assert result.returncode == 0, result.stdout
+
+
+def test_independent_checker_can_fail(tmp_path):
+    """The same HTML rendered without PDF/UA tagging: the second checker objects."""
+    import weasyprint
+
+    guide = load_guide(GUIDES / "mini")
+    html = booklet.render_html(guide, booklet.editions(guide)[0])
+    plain = tmp_path / "untagged.pdf"
+    weasyprint.HTML(string=html, base_url=guide.folder.as_uri() + "/").write_pdf(plain)
+    result = _pdfua(plain)
+    assert result.returncode != 0
+    assert "UA-28-004" in result.stdout  # no XMP claim of PDF/UA
