@@ -33,7 +33,7 @@ def settings() -> dict:
         "tolerance": LOUDNESS_TOLERANCE,
         "rate": SAMPLE_RATE,
         "bitrate": MP3_BITRATE,
-        "version": 2,
+        "version": 3,
     }
 
 
@@ -219,7 +219,9 @@ def encode_mp3(source: Path, target: Path, tags: dict[str, str]) -> None:
 
 def encode_aac(source: Path, target: Path) -> None:
     """AAC in an MP4 container, for the M4B audiobook."""
-    _encode(source, target, ["-c:a", "aac", "-b:a", AAC_BITRATE], {})
+    # ffmpeg's "fast" AAC coder: about three times quicker than its default, and speech at
+    # 64 kb/s sounds the same.
+    _encode(source, target, ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AAC_BITRATE], {})
 
 
 def duration(path: Path) -> float:
