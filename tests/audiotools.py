@@ -24,25 +24,19 @@ def duration(path: Path) -> float:
     return float(probe(path, "format=duration")["format"]["duration"])
 
 
-def loudness(path: Path) -> tuple[float, float]:
-    """(integrated loudness LUFS, true peak dBTP), by ffmpeg's EBU R128 meter."""
-    err = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true",
-            "-f",
-            "null",
-            "-",
-        ],
+def filter_log(path: Path, audio_filter: str) -> str:
+    """What ffmpeg's `audio_filter` prints while it reads the whole file (stderr)."""
+    return subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", audio_filter, "-f", "null", "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stderr
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """(integrated loudness LUFS, true peak dBTP), by ffmpeg's EBU R128 meter."""
+    err = filter_log(path, "ebur128=peak=true")
     summary = err[err.rfind("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from audiotools import duration, probe
+from audiotools import duration, filter_log, probe
 from conftest import DATA, GUIDES, run_kguide
 
 from kguide.errors import GuideError
@@ -197,23 +197,7 @@ def test_captions_follow_the_audio(build, request):
 def test_speech_is_where_the_cues_say(piper_build):
     """Silence between cues, speech inside them: the captions are timed from the audio itself."""
     track = piper_build / "audio" / "01-your-visit.mp3"
-    out = subprocess.run(
-        [
-            "ffmpeg",
-            "-hide_banner",
-            "-nostats",
-            "-i",
-            str(track),
-            "-af",
-            "silencedetect=noise=-45dB:d=0.3",
-            "-f",
-            "null",
-            "-",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
+    out = filter_log(track, "silencedetect=noise=-45dB:d=0.3")
     silence_starts = [float(x) for x in re.findall(r"silence_start: ([\d.]+)", out)]
     manifest = json.loads((piper_build / "manifest.json").read_text())
     # the head room tone is silent; the first word starts about 0.75 s in
