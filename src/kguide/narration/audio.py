@@ -18,7 +18,6 @@ from ..errors import Problem, RenderError, ToolMissingError
 
 TARGET_LUFS = -16.0
 TARGET_TP = -1.5  # dBTP; the convention's ceiling is -1
-TARGET_LRA = 11.0
 SAMPLE_RATE = 44100
 MP3_BITRATE = "96k"
 AAC_BITRATE = "64k"
@@ -38,10 +37,21 @@ def settings() -> dict:
 
 
 def ffmpeg() -> str:
-    path = shutil.which("ffmpeg")
+    return _tool("ffmpeg")
+
+
+def require_tools() -> None:
+    """Fail before any rendering if a program the audio needs is missing."""
+    _tool("ffmpeg")
+    _tool("ffprobe")
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
     if not path:
         raise ToolMissingError(
-            "ffmpeg is not installed; it encodes the audio. On Debian or Ubuntu: apt-get install ffmpeg"
+            f"{name} is not installed; it encodes and measures the audio. "
+            "On Debian or Ubuntu: apt-get install ffmpeg"
         )
     return path
 
@@ -226,11 +236,8 @@ def encode_aac(source: Path, target: Path) -> None:
 
 def duration(path: Path) -> float:
     """Seconds of audio in a file, as players see it (ffprobe)."""
-    probe = shutil.which("ffprobe")
-    if not probe:
-        raise ToolMissingError("ffprobe is not installed; it comes with ffmpeg: apt-get install ffmpeg")
     result = subprocess.run(
-        [probe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        [_tool("ffprobe"), "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
         capture_output=True,
         text=True,
     )

@@ -121,7 +121,7 @@ class PiperEngine:
     # sample guide); the configured rate scales phoneme length from it.
     NATURAL_WPM = 199.0
 
-    def __init__(self, voice: str, rate: int, threads: int = 0):
+    def __init__(self, voice: str, rate: int):
         try:
             import piper  # noqa: F401
         except ImportError:
@@ -131,7 +131,6 @@ class PiperEngine:
             ) from None
         self.model, self.config = _piper_voice_files(voice)
         self.rate = rate
-        self.threads = threads
         self._voice = None
 
     @property
@@ -157,21 +156,9 @@ class PiperEngine:
 
     def _load(self):
         if self._voice is None:
-            import json
-
-            import onnxruntime
             from piper import PiperVoice
-            from piper.config import PiperConfig
 
-            options = onnxruntime.SessionOptions()
-            if self.threads:
-                options.intra_op_num_threads = self.threads
-            self._voice = PiperVoice(
-                config=PiperConfig.from_dict(json.loads(self.config.read_text(encoding="utf-8"))),
-                session=onnxruntime.InferenceSession(
-                    str(self.model), sess_options=options, providers=["CPUExecutionProvider"]
-                ),
-            )
+            self._voice = PiperVoice.load(self.model, self.config)
         return self._voice
 
     def synthesize(self, text: str, target: Path) -> None:
@@ -244,9 +231,9 @@ def voices() -> list[tuple[str, str, str]]:
 ENGINES = ("piper", "pyttsx3")
 
 
-def make_engine(name: str, voice: str, rate: int, language: str, threads: int = 0) -> Engine:
+def make_engine(name: str, voice: str, rate: int, language: str) -> Engine:
     if name == "pyttsx3":
         return Pyttsx3Engine(voice, rate, language)
     if name == "piper":
-        return PiperEngine(voice, rate, threads)
+        return PiperEngine(voice, rate)
     raise ToolMissingError(f"unknown speech engine {name!r} (known: {', '.join(ENGINES)})")

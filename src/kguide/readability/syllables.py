@@ -95,10 +95,6 @@ def dictionary_syllables(word: str) -> int | None:
     return _dictionary().syllables(word.lower())
 
 
-def in_dictionary(word: str) -> bool:
-    return dictionary_syllables(word) is not None
-
-
 def fallback_syllables(word: str) -> int:
     """Estimate syllables of a word not in the dictionary from its spelling."""
     w = word.lower().strip("'")
