@@ -27,7 +27,7 @@ def _portable(html: str, guide_folder) -> str:
     """The HTML with this machine's absolute file URLs replaced by names."""
     fonts_folder, _ = booklet.font_faces()
     for folder, name in (
-        (booklet.templates_dir(), "{templates}"),
+        (booklet.package_templates(), "{templates}"),
         (fonts_folder, "{fonts}"),
         (guide_folder, "{guide}"),
     ):

@@ -9,10 +9,10 @@ imposed two-up for folding (`imposition`).
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import jinja2
@@ -22,7 +22,6 @@ from . import guide as model
 from .errors import GuideError, Problem, RenderError
 from .guide import Guide
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 PRINT_FILE = "booklet-print.pdf"
 SIGNATURE = 4  # a folded sheet carries four pages
 
@@ -48,10 +47,17 @@ def editions(guide: Guide) -> list[Edition]:
     ]
 
 
-def templates_dir() -> Path:
-    """The booklet templates: `templates/` of the checkout (KGUIDE_TEMPLATES overrides)."""
-    override = os.environ.get("KGUIDE_TEMPLATES")
-    return Path(override).resolve() if override else TEMPLATES_DIR
+def package_templates() -> Path:
+    """kguide's own templates, shipped inside the package (package data, not the checkout)."""
+    return Path(str(files("kguide").joinpath("templates")))
+
+
+def templates_dir(guide: Guide | None = None) -> Path:
+    """The templates a guide is rendered with: its own folder when guide.toml sets
+    `templates = "FOLDER"` (relative to the guide), else kguide's own."""
+    if guide is not None and guide.config.templates:
+        return (guide.folder / guide.config.templates).resolve()
+    return package_templates()
 
 
 def font_faces() -> tuple[Path, list[dict]]:
@@ -73,9 +79,11 @@ def font_faces() -> tuple[Path, list[dict]]:
     return folder, faces
 
 
-def _environment(root: Path) -> jinja2.Environment:
+def _environment(roots: list[Path]) -> jinja2.Environment:
+    """Templates are looked up in each root in turn: a guide's own folder may replace any one
+    file and take the rest from kguide's."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "booklet"),
+        loader=jinja2.FileSystemLoader([root / "booklet" for root in roots]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=False,
@@ -152,9 +160,10 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
 
     `notes_pages` pages for notes go before the back page (to fill the last folded sheet).
     """
-    root = templates_dir()
+    root = templates_dir(guide)
+    roots = list(dict.fromkeys([root, package_templates()]))
     _, faces = font_faces()
-    env = _environment(root)
+    env = _environment(roots)
     clinic = guide.config.clinic
     qr = ""
     if clinic.audio_url:
@@ -168,7 +177,9 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
             clinic=clinic,
             edition=edition,
             fonts=faces,
-            stylesheet=(root / "booklet" / "booklet.css").as_uri(),
+            stylesheet=next(
+                r / "booklet" / "booklet.css" for r in roots if (r / "booklet" / "booklet.css").is_file()
+            ).as_uri(),
             logo_url=(guide.folder / clinic.logo).resolve().as_uri() if clinic.logo else "",
             qr=qr,
             has=_guide_features(guide),
@@ -254,7 +265,7 @@ def _render(guide: Guide, edition: Edition, html: str):
     import weasyprint
 
     font_dir, _ = font_faces()
-    fetcher = _LocalFetcher([guide.folder, templates_dir(), font_dir])
+    fetcher = _LocalFetcher([guide.folder, templates_dir(guide), package_templates(), font_dir])
     with _weasyprint_errors(guide, edition):
         document = weasyprint.HTML(
             string=html, base_url=guide.folder.resolve().as_uri() + "/", url_fetcher=fetcher

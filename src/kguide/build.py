@@ -205,9 +205,16 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _templates_hashes() -> dict[str, str]:
-    root = booklet.templates_dir()
-    return {str(p.relative_to(root)): _sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
+def _templates_hashes(guide: Guide) -> dict[str, str]:
+    """kguide's templates ("kguide:booklet/...") and the guide's own, when it has some."""
+    roots = {"kguide:": booklet.package_templates(), "": booklet.templates_dir(guide)}
+    return {
+        f"{prefix}{p.relative_to(root)}": _sha256(p)
+        for prefix, root in roots.items()
+        if prefix or root != roots["kguide:"]
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _package_version(name: str) -> str:
@@ -248,7 +255,7 @@ def _source_hash() -> str:
 def _build_key(guide: Guide, engine: dict) -> str:
     data = {
         "inputs": guide.input_hashes(),
-        "templates": _templates_hashes(),
+        "templates": _templates_hashes(guide),
         "engine": engine,
         "kguide": _source_hash(),
         "weasyprint": _package_version("weasyprint"),
@@ -285,7 +292,7 @@ def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, 
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_key": key,
         "inputs": guide.input_hashes(),
-        "templates": _templates_hashes(),
+        "templates": _templates_hashes(guide),
         "tools": tool_versions(),
         "engine": engine,
         "reading": {

@@ -228,6 +228,8 @@ class GuideConfig:
     reading: reading-level targets and limits (see Reading).
     voice: narration settings (see Voice).
     booklet: booklet settings (see Booklet).
+    templates: optional folder inside the guide folder with the guide's own templates; a file
+        there (for example booklet/booklet.css) replaces kguide's file of the same name.
     """
 
     title: str
@@ -240,6 +242,7 @@ class GuideConfig:
     voice: Voice = field(default_factory=Voice)
     booklet: Booklet = field(default_factory=Booklet)
     clinics: dict[str, Clinic] = field(default_factory=dict)
+    templates: str = ""
 
 
 PAGE_SIZES = ("A5", "half-letter")
@@ -468,6 +471,12 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
             ("booklet", "page_size"),
             f"'booklet.page_size' must be one of {', '.join(PAGE_SIZES)}, not {config.booklet.page_size!r}",
         )
+    if config.templates:
+        folder = (path.parent / config.templates).resolve()
+        if not folder.is_relative_to(path.parent.resolve()):
+            bad(("templates",), f"'templates' must be a folder inside the guide folder, not {config.templates!r}")
+        elif not folder.is_dir():
+            bad(("templates",), f"'templates' folder not found: {config.templates!r}")
     for keys, message in _rules_problems(config.reading.rules):
         bad(keys, message)
     return problems
