@@ -11,8 +11,9 @@ from conftest import DATA, GUIDES
 from pdftools import page_size, text
 
 from kguide import booklet
-from kguide.guide import ListBlock, load_guide
 from kguide.imposition import impose, sheet_sides
+from kguide.loader import load_guide
+from kguide.model import ListBlock
 
 GOLDEN = DATA / "golden"
 
@@ -40,7 +41,7 @@ def _portable(html: str, guide_folder) -> str:
 )
 def test_booklet_html_matches_golden_file(golden_name, guide_name, clinic, edition_name, notes):
     """The booklet HTML before WeasyPrint. Regenerate: KGUIDE_REGENERATE=1 ./test.sh -k golden"""
-    guide = load_guide(GUIDES / guide_name, clinic)
+    guide = load_guide(GUIDES / guide_name).bind(clinic)
     edition = next(e for e in booklet.editions(guide) if e.name == edition_name)
     html = _portable(booklet.render_html(guide, edition, notes_pages=notes), guide.folder)
     golden = GOLDEN / golden_name
@@ -50,7 +51,7 @@ def test_booklet_html_matches_golden_file(golden_name, guide_name, clinic, editi
 
 
 def test_glossary_entries_split_term_and_meaning():
-    guide = load_guide(GUIDES / "clinics")
+    guide = load_guide(GUIDES / "clinics").bind()
     words = next(s for s in guide.sections if s.layout == "glossary")
     (glossary,) = [b for b in words.blocks if isinstance(b, ListBlock)]
     entries = booklet.glossary_entries(glossary)

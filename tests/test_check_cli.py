@@ -186,7 +186,7 @@ def test_sample_guide_passes_every_check_at_error_level():
 
 def test_readme_shows_the_sample_guides_figures():
     """The README's table of the sample's figures is what `kguide check` reports today."""
-    from kguide.guide import load_guide
+    from kguide.loader import load_guide
     from kguide.readability.report import check_guide
 
     report = check_guide(load_guide(SAMPLE))

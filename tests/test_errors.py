@@ -48,7 +48,7 @@ CASES = [
     (
         "bad-yaml",
         lambda g: _replace(g / "02-after.md", "title: After your visit", "title: [After"),
-        "02-after.md:3: invalid YAML front matter",
+        "02-after.md:2: invalid YAML front matter",
     ),
     (
         "image-without-alt",
@@ -75,12 +75,22 @@ CASES = [
     (
         "unknown-template-variable",
         lambda g: _replace(g / "01-welcome.md", "{{ clinic.phone }}", "{{ clinic.fax }}"),
-        "01-welcome.md:14: unknown template variable 'clinic.fax'",
+        "01-welcome.md:14:27: unknown field '{{ clinic.fax }}'",
     ),
     (
         "template-syntax",
         lambda g: _replace(g / "01-welcome.md", "{{ clinic.phone }}", "{{ clinic.phone }"),
-        "01-welcome.md:14: template error",
+        "01-welcome.md:14:27: '{{' is not closed with '}}' on this line",
+    ),
+    (
+        "template-expression-is-not-run",
+        lambda g: _replace(g / "01-welcome.md", "with any question.", "{{ 7*7 }} times."),
+        "01-welcome.md:14:46: unknown field '{{ 7*7 }}'",
+    ),
+    (
+        "template-tag-is-not-run",
+        lambda g: _replace(g / "01-welcome.md", "with any question.", "{% include 'guide.toml' %}"),
+        "01-welcome.md:14:46: template tags ('{%') are not allowed in a guide",
     ),
     (
         "raw-html",

@@ -8,24 +8,25 @@ import os
 import re
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from audiotools import duration, filter_log, probe
 from conftest import DATA, GUIDES, run_kguide
 
 from kguide.errors import GuideError
-from kguide.guide import load_guide
+from kguide.loader import load_guide
 from kguide.narration.chapters import read_mp3_chapters
 from kguide.narration.script import build_script, script_text, transcript
-from kguide.narration.spoken import Lexicon, default_lexicon, load_lexicon, speakable
+from kguide.narration.spoken import Lexicon, default_lexicon, guide_lexicon, speakable
 
 GOLDEN = DATA / "golden"
 REGENERATE = os.environ.get("KGUIDE_REGENERATE") == "1"
 
 
 def _script(name: str, rate: int) -> str:
-    guide = load_guide(GUIDES / name)
-    return script_text(build_script(guide, load_lexicon(guide.folder), rate))
+    guide = load_guide(GUIDES / name).bind()
+    return script_text(build_script(guide, guide_lexicon(guide), rate))
 
 
 @pytest.mark.parametrize("name, rate", [("mini", 160), ("spoken", 170)])
@@ -39,8 +40,8 @@ def test_script_matches_golden_file(name, rate):
 
 
 def test_script_reads_lists_notes_and_glossary_naturally():
-    guide = load_guide(GUIDES / "spoken")
-    tracks = build_script(guide, load_lexicon(guide.folder), 170)
+    guide = load_guide(GUIDES / "spoken").bind()
+    tracks = build_script(guide, guide_lexicon(guide), 170)
     assert [t.stem for t in tracks] == ["00-introduction", "01-your-visit", "02-words", "03-contact-us"]
     visit = [s.text for s in tracks[1].segments]
     assert visit[0] == "Part 1. Your visit."
@@ -86,11 +87,17 @@ def test_default_pronunciations(written, spoken):
     assert speakable(written, default_lexicon()) == spoken
 
 
+def _folder(path):
+    """A guide's optional inputs as the loader reads them into the model."""
+    texts = {"lexicon.toml": (path / "lexicon.toml").read_text(encoding="utf-8")}
+    return SimpleNamespace(folder=path, texts=texts)
+
+
 def test_guide_lexicon_adds_and_overrides(tmp_path):
     (tmp_path / "lexicon.toml").write_text(
         "[words]\n\"IV\" = \"eye vee\"\n[patterns]\n'\\bRm (\\d+)' = 'room \\1'\n"
     )
-    lexicon = load_lexicon(tmp_path)
+    lexicon = guide_lexicon(_folder(tmp_path))
     assert speakable("Go to Rm 4 for your IV.", lexicon) == "Go to room 4 for your eye vee."
     assert speakable("PTSD", lexicon) == "P T S D"  # the defaults still apply
 
@@ -98,18 +105,18 @@ def test_guide_lexicon_adds_and_overrides(tmp_path):
 def test_lexicon_errors_name_file_and_line(tmp_path):
     (tmp_path / "lexicon.toml").write_text('[words]\n"IV" = "I V"\n[patterns]\n\'(unclosed\' = "x"\n')
     with pytest.raises(GuideError) as info:
-        load_lexicon(tmp_path)
+        guide_lexicon(_folder(tmp_path))
     assert re.search(
         r"lexicon\.toml:4: pattern '\(unclosed' is not a valid regular expression", str(info.value)
     )
     (tmp_path / "lexicon.toml").write_text("[sounds]\n")
     with pytest.raises(GuideError, match="unknown table"):
-        load_lexicon(tmp_path)
+        guide_lexicon(_folder(tmp_path))
 
 
 def test_lexicon_is_only_for_the_voice():
-    guide = load_guide(GUIDES / "spoken")
-    tracks = build_script(guide, load_lexicon(guide.folder), 170)
+    guide = load_guide(GUIDES / "spoken").bind()
+    tracks = build_script(guide, guide_lexicon(guide), 170)
     text = transcript(guide, tracks)
     assert "Your IV visit" in text and "I V" not in text
     assert "(555) 010-2233" in text

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA
 
-from kguide.guide import load_guide
+from kguide.loader import load_guide
 from kguide.readability.report import check_guide
 
 FINDINGS = DATA / "readability" / "findings"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import GUIDES, ROOT
 
-from kguide.guide import load_guide
+from kguide.loader import load_guide
 from kguide.readability.pemat import is_action
 from kguide.readability.report import check_guide
 from kguide.readability.text import split_sentences

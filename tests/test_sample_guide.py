@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from kguide.guide import load_guide
+from kguide.loader import load_guide
 from kguide.readability.report import check_guide
 
 SAMPLE = ROOT / "guides" / "ketamine-first-session"

@@ -12,7 +12,7 @@ from conftest import GUIDES
 
 from kguide import booklet
 from kguide.errors import RenderError
-from kguide.guide import load_guide
+from kguide.loader import load_guide
 from kguide.tagging import fix_pdf
 from kguide.uacheck import check_pdf
 
@@ -135,7 +135,7 @@ def test_check_finds_each_breakage(name, breaker, expected, mini_build, tmp_path
 def _raw_weasyprint(tmp_path):
     import weasyprint
 
-    guide = load_guide(GUIDES / "mini")
+    guide = load_guide(GUIDES / "mini").bind()
     edition = booklet.editions(guide)[0]
     html = booklet.render_html(guide, edition)
     raw = tmp_path / "raw.pdf"
@@ -160,7 +160,7 @@ def test_weasyprint_leaves_page_numbers_outside_the_tree_and_kguide_closes_the_g
     ids=["image-alt", "document-lang"],
 )
 def test_weasyprint_accessibility_errors_fail_the_build_naming_the_file(old, new, where, tmp_path):
-    guide = load_guide(GUIDES / "mini")
+    guide = load_guide(GUIDES / "mini").bind()
     edition = booklet.editions(guide)[0]
     html = booklet.render_html(guide, edition)
     assert old in html
@@ -191,7 +191,7 @@ def test_independent_checker_can_fail(tmp_path):
     """The same HTML rendered without PDF/UA tagging: the second checker objects."""
     import weasyprint
 
-    guide = load_guide(GUIDES / "mini")
+    guide = load_guide(GUIDES / "mini").bind()
     html = booklet.render_html(guide, booklet.editions(guide)[0])
     plain = tmp_path / "untagged.pdf"
     weasyprint.HTML(string=html, base_url=guide.folder.as_uri() + "/").write_pdf(plain)

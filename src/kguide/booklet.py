@@ -18,9 +18,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import guide as model
+from . import model
 from .errors import GuideError, Problem, RenderError
-from .guide import Guide
+from .model import Guide, require_bound
 
 PRINT_FILE = "booklet-print.pdf"
 SIGNATURE = 4  # a folded sheet carries four pages
@@ -119,19 +119,8 @@ def _display_url(href: str) -> str:
 def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:
     """(term, meaning) inlines of a glossary list written `- **Term**: meaning`, or None when
     any item is written otherwise (the list is then printed as it is)."""
-    entries = []
-    for item in block.items:
-        if len(item.blocks) != 1 or not isinstance(item.blocks[0], model.Paragraph):
-            return None
-        inlines = item.blocks[0].inlines
-        if len(inlines) < 2 or not isinstance(inlines[0], model.Styled) or inlines[0].style != "strong":
-            return None
-        if not isinstance(inlines[1], model.Text) or not inlines[1].text.startswith(":"):
-            return None
-        rest = inlines[1].text[1:].lstrip()
-        meaning = ((model.Text(rest),) if rest else ()) + inlines[2:]
-        entries.append((inlines[0].children, meaning))
-    return entries
+    entries = [item.entry for item in block.items]
+    return None if any(e is None for e in entries) else entries
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -160,6 +149,7 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
 
     `notes_pages` pages for notes go before the back page (to fill the last folded sheet).
     """
+    require_bound(guide)
     root = templates_dir(guide)
     roots = list(dict.fromkeys([root, package_templates()]))
     _, faces = font_faces()

@@ -21,13 +21,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import booklet
-from .guide import Guide, load_guide
+from .loader import check_clinics, load_guide
+from .model import Guide
 from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
 from .narration.engines import make_engine
 from .narration.narrate import GuideAudio, narrate
 from .narration.script import build_script, transcript
-from .narration.spoken import load_lexicon
+from .narration.spoken import guide_lexicon
 from .readability import html_report
 from .readability.report import ReadingReport, check_guide, reading_failure
 
@@ -69,8 +70,10 @@ class BuildResult:
 Log = Callable[[str], None]
 
 
-def check(guide_dir: Path, clinic: str = "") -> tuple[Guide, ReadingReport]:
-    guide = load_guide(guide_dir, clinic)
+def check(guide_dir: Path) -> tuple[Guide, ReadingReport]:
+    """Load the guide (parsed once) and check its reading level: `kguide check` and every build
+    call this. The check reads the unbound guide, so one check serves every clinic."""
+    guide = load_guide(guide_dir)
     return guide, check_guide(guide)
 
 
@@ -86,12 +89,15 @@ def _voice_settings(guide: Guide, options: BuildOptions) -> tuple[str, str, int]
 def build_clinics(
     guide_dir: Path, options: BuildOptions, log: Log = lambda _m: None, progress: Progress | None = None
 ) -> list[BuildResult]:
-    """Build the guide once per clinic profile in `options.clinics` (default: all of them)."""
-    guide = load_guide(guide_dir)
-    for clinic in options.clinics:
-        load_guide(guide_dir, clinic)  # a mistyped --clinic fails here, before anything is built
-    wanted = options.clinics or tuple(guide.config.clinics) or ("",)
-    results = [build_guide(guide_dir, options, log, progress, clinic) for clinic in wanted]
+    """Build the guide once per clinic profile in `options.clinics` (default: all of them).
+
+    The guide is read, parsed and checked once; each clinic renders the same model."""
+    guide, report = check(guide_dir)
+    check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
+    if report.failed:
+        raise reading_failure(report, guide)
+    wanted = options.clinics or guide.clinic_ids
+    results = [build_guide(guide.bind(clinic), report, options, log, progress) for clinic in wanted]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
     return results
@@ -118,21 +124,19 @@ def _remove_single_clinic_build(folder: Path) -> None:
 
 
 def build_guide(
-    guide_dir: Path,
+    guide: Guide,
+    report: ReadingReport,
     options: BuildOptions,
     log: Log = lambda _m: None,
     progress: Progress | None = None,
-    clinic: str = "",
 ) -> BuildResult:
-    """Build the guide for one clinic ("" for its single [clinic]) into its output folder."""
-    guide, report = check(guide_dir, clinic)
-    if report.failed:
-        raise reading_failure(report, guide)
+    """Build one clinic's guide (`guide` bound to it; `report` its reading check) into its
+    output folder."""
     engine_name, voice, rate = _voice_settings(guide, options)
     if engine_name == "piper" and voice and not Path(voice).is_absolute():
         voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
     audio.require_tools()
-    lexicon = load_lexicon(guide.folder)
+    lexicon = guide_lexicon(guide)
     factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
     engine = factory()
     out = options.out

@@ -133,12 +133,11 @@ def check(guide_dirs, fmt, min_level, html_dir) -> None:
     Prints each finding as PATH:LINE:COLUMN: LEVEL RULE: MESSAGE, then a table per section.
     Exits with 1 when a finding is at error level or a hard limit is passed.
     """
-    from .guide import load_guide
-    from .readability.report import check_guide, reading_failure
+    from .build import check as check_guide
+    from .readability.report import reading_failure
 
     def one(folder: Path) -> None:
-        guide = load_guide(folder)
-        report = check_guide(guide)
+        guide, report = check_guide(folder)
         if html_dir is not None:
             _write_html_report(report, guide, html_dir)
         if fmt == "json":

@@ -474,7 +474,10 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
     if config.templates:
         folder = (path.parent / config.templates).resolve()
         if not folder.is_relative_to(path.parent.resolve()):
-            bad(("templates",), f"'templates' must be a folder inside the guide folder, not {config.templates!r}")
+            bad(
+                ("templates",),
+                f"'templates' must be a folder inside the guide folder, not {config.templates!r}",
+            )
         elif not folder.is_dir():
             bad(("templates",), f"'templates' folder not found: {config.templates!r}")
     for keys, message in _rules_problems(config.reading.rules):

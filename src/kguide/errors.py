@@ -19,6 +19,7 @@ class Problem:
     message: str
     path: Path | None = None
     line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
         where = ""
@@ -26,6 +27,8 @@ class Problem:
             where = _display(self.path)
             if self.line is not None:
                 where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
             where += ": "
         return where + self.message
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..guide import Guide
+from ..model import Guide
 from . import audio
 from .cache import Progress, SegmentCache, TrackCache
 from .chapters import write_mp3_chapters

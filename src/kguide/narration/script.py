@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..guide import Figure, Guide, Heading, ListBlock, Note, Paragraph, Styled, Text
+from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph, plain_text, require_bound
 from ..readability.text import split_sentences
 from .spoken import Lexicon, speakable
 
@@ -93,8 +93,8 @@ class _Writer:
 
     def list(self, block: ListBlock) -> None:
         items = [_item_text(item) for item in block.items]
-        questions = all(text.rstrip().endswith("?") for text, _ in items if text)
-        if block.is_checklist:
+        questions = block.role == "questions"
+        if block.role == "checklist":
             self.say("Here is a checklist. You can pause after each item to check it.", PAUSE_SENTENCE)
         for number, (text, term) in enumerate(items, start=block.start):
             if term:  # a glossary entry: the term, a short pause, then its meaning
@@ -111,25 +111,12 @@ class _Writer:
 
 
 def _item_text(item) -> tuple[str, str | None]:
-    """The words of a list item, and its term if it reads "**Term**: meaning"."""
-    parts = []
-    term = None
-    for index, block in enumerate(item.blocks):
-        if not isinstance(block, Paragraph):
-            continue
-        inlines = block.inlines
-        if (
-            index == 0
-            and len(inlines) >= 2
-            and isinstance(inlines[0], Styled)
-            and isinstance(inlines[1], Text)
-            and inlines[1].text.startswith(":")
-        ):
-            term = block.text.split(":", 1)[0].strip()
-            parts.append(block.text.split(":", 1)[1].strip())
-        else:
-            parts.append(block.text)
-    return " ".join(" ".join(parts).split()), term
+    """The words of a list item, and its term if it is a glossary entry ("**Term**: meaning")."""
+    if item.entry is not None:
+        term, meaning = item.entry
+        return " ".join(plain_text(meaning).split()), " ".join(plain_text(term).split())
+    parts = [block.text for block in item.blocks if isinstance(block, Paragraph)]
+    return " ".join(" ".join(parts).split()), None
 
 
 def estimated_minutes(words: int, rate: int) -> int:
@@ -138,6 +125,7 @@ def estimated_minutes(words: int, rate: int) -> int:
 
 
 def build_script(guide: Guide, lexicon: Lexicon, rate: int) -> list[Track]:
+    require_bound(guide)
     config = guide.config
     clinic = config.clinic
     body: list[Track] = []

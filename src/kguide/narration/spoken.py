@@ -96,12 +96,12 @@ def default_lexicon() -> Lexicon:
     return _parse(resource.read_text(encoding="utf-8"), Path(str(resource)))
 
 
-def load_lexicon(guide_folder: Path) -> Lexicon:
-    """kguide's defaults, plus the guide's own lexicon.toml when it has one."""
+def guide_lexicon(guide) -> Lexicon:
+    """kguide's defaults, plus the guide's own lexicon.toml when it has one (read with the
+    guide, into the model)."""
     lexicon = default_lexicon()
-    own = guide_folder / LEXICON_NAME
-    if own.is_file():
-        lexicon = lexicon.merged(_parse(own.read_text(encoding="utf-8"), own))
+    if LEXICON_NAME in guide.texts:
+        lexicon = lexicon.merged(_parse(guide.texts[LEXICON_NAME], guide.folder / LEXICON_NAME))
     return lexicon
 
 

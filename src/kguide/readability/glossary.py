@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..guide import Guide, ListBlock, Paragraph, Section, Styled, iter_blocks, plain_text
+from ..model import Guide, ListBlock, Section, iter_blocks, plain_text
 
 GLOSSARY_LAYOUT = "glossary"
 
@@ -25,18 +25,15 @@ def glossary_terms(guide: Guide) -> set[str]:
         if is_glossary(section):
             for block in iter_blocks(section.blocks):
                 if isinstance(block, ListBlock):
-                    terms |= {t for item in block.items for t in _item_terms(item.blocks)}
+                    terms |= {t for item in block.items for t in _item_terms(item)}
     return terms
 
 
-def _item_terms(blocks) -> set[str]:
-    first = blocks[0] if blocks else None
-    if not isinstance(first, Paragraph) or not first.inlines:
+def _item_terms(item) -> set[str]:
+    entry = item.entry
+    if entry is None:
         return set()
-    lead = first.inlines[0]
-    if not (isinstance(lead, Styled) and lead.style == "strong"):
-        return set()
-    text = plain_text(lead.children).strip().rstrip(":").strip()
+    text = plain_text(entry[0]).strip().rstrip(":").strip()
     names = [re.sub(r"\s*\(.*?\)\s*", " ", text).strip()] + re.findall(r"\((.*?)\)", text)
     return {_normal(n) for n in names if n}
 

@@ -11,7 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from ..config import SEVERITIES
-from ..guide import Figure, Guide, Heading, ListBlock, Note, Paragraph
+from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph
 from .formulas import FORMULAS, HIGHER_IS_EASIER
 from .pemat import PASS_SCORE
 from .prose import Passage, Sentence

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..guide import Guide, Heading, ListBlock, Note, Styled, iter_blocks
+from ..model import Guide, Heading, ListBlock, Note, Styled, iter_blocks
 from .glossary import is_glossary
 from .prose import Passage, Sentence
 from .rules import TermUse, passive_spans

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..guide import (
+from ..model import (
     Figure,
     Heading,
     Inline,
@@ -29,11 +29,12 @@ from .text import WORD_RE, split_sentences, word_spans
 
 
 class SourceFile:
-    """The raw lines of a section file, to turn offsets in printed text into columns."""
+    """The raw lines of a section file (kept in the model), to turn offsets in printed text
+    into columns."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.lines = path.read_text(encoding="utf-8").splitlines()
+    def __init__(self, section: Section):
+        self.path = section.path
+        self.lines = section.source
 
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
@@ -129,7 +130,7 @@ def source_text(inlines: tuple[Inline, ...]) -> str:
 
 def passages(section: Section, source: SourceFile | None = None) -> list[Passage]:
     """Every scored passage of a section, in order. Headings and image alt text are not prose."""
-    source = source or SourceFile(section.path)
+    source = source or SourceFile(section)
     out: list[Passage] = []
 
     def walk(blocks) -> None:

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from ..config import SEVERITIES, FormulaLimits, Reading
 from ..errors import Problem, ReadingLevelError
-from ..guide import Guide, Section
-from .accept import Accept, accepts
+from ..model import Guide, Section
 from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures
 from .glossary import glossary_terms
 from .pemat import PASS_SCORE, Pemat, judge
 from .prose import Passage, Sentence, SourceFile, passages
 from .rules import DEFAULT_TARGET, Context, Finding, find_all
-from .wordlist import load_word_list
+from .wordlist import guide_word_list
 
 __all__ = ["ReadingReport", "Sentence", "check_guide", "format_table", "reading_failure", "section_sentences"]
 
@@ -189,21 +188,19 @@ def check_guide(guide: Guide) -> ReadingReport:
     or accept comment."""
     reading = guide.config.reading
     by_section: list[tuple[Section, list[Passage]]] = []
-    comments: list[Accept] = []
     for section in guide.sections:
-        source = SourceFile(section.path)
-        by_section.append((section, passages(section, source)))
-        comments += accepts(source)
+        by_section.append((section, passages(section, SourceFile(section))))
+    accepts = {s.path: s.accepts for s in guide.sections}
     every = [p for _, found in by_section for p in found]
     target = reading.targets.flesch_kincaid_grade
     glossary = glossary_terms(guide)
     context = Context(
-        reading.rules, DEFAULT_TARGET if target is None else target, load_word_list(guide.folder), glossary
+        reading.rules, DEFAULT_TARGET if target is None else target, guide_word_list(guide), glossary
     )
     found, uses = find_all(every, context)
     kept, accepted = [], []
     for f in found:
-        (accepted if any(a.covers(f.path, f.line, f.rule) for a in comments) else kept).append(f)
+        (accepted if any(a.covers(f.line, f.rule) for a in accepts.get(f.path, ())) else kept).append(f)
     sections = [_section_reading(section, found_here, kept, reading) for section, found_here in by_section]
     total = EMPTY
     for r in sections:

@@ -160,10 +160,10 @@ def _parse(text: str, path: Path) -> dict[str, Entry | None]:
     return entries
 
 
-def load_word_list(guide_folder: Path) -> WordList:
-    """The shipped list, updated by the guide's own plain_words.tsv if it has one."""
+def guide_word_list(guide) -> WordList:
+    """The shipped list, updated by the guide's own plain_words.tsv if it has one (read with
+    the guide, into the model)."""
     entries = dict(_shipped())
-    own = guide_folder / GUIDE_LIST
-    if own.is_file():
-        entries.update(_parse(own.read_text(encoding="utf-8"), own))
+    if GUIDE_LIST in guide.texts:
+        entries.update(_parse(guide.texts[GUIDE_LIST], guide.folder / GUIDE_LIST))
     return WordList({k: e for k, e in entries.items() if e is not None})
