@@ -206,3 +206,25 @@ def test_build_writes_the_html_report_beside_reading_json(mini_build):
     html = (mini_build / "reading-report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Reading report: Your visit in short" in html
     assert json.loads((mini_build / "reading.json").read_text())["counts"]["error"] == 0
+
+
+def test_strict_mode_fails_on_a_warning(tmp_path):
+    """--strict (or strict = true in guide.toml) turns any warning into a failure, exit 1."""
+    import shutil
+
+    guide = tmp_path / "spoken"
+    shutil.copytree(GUIDES / "spoken", guide)
+    relaxed = run_kguide("check", str(guide))
+    assert relaxed.code == 0 and "warning undefined_term" in relaxed.out
+    strict = run_kguide("check", "--strict", str(guide))
+    assert strict.code == 1, strict.err
+    assert "strict mode: 1 warning fails the build" in strict.err
+    toml = guide / "guide.toml"
+    toml.write_text(toml.read_text().replace('language = "en-US"', 'language = "en-US"\nstrict = true'))
+    assert run_kguide("check", str(guide)).code == 1
+    built = run_kguide("build", str(guide), "--out", str(tmp_path / "out"))
+    assert built.code == 1 and "undefined_term" in built.err
+    assert not (tmp_path / "out" / "spoken").exists()  # nothing built
+    toml.write_text(toml.read_text().replace("strict = true", 'strict = "yes"'))
+    bad = run_kguide("check", str(guide))
+    assert bad.code == 2 and "'strict' must be true or false" in bad.err

@@ -8,8 +8,8 @@ import math
 import pytest
 
 from kguide.readability.formulas import Figures, measure, measure_sentence
-from kguide.readability.syllables import fallback_syllables, number_words, syllables
-from kguide.readability.text import split_sentences, words
+from kguide.readability.syllables import fallback_syllables, syllables
+from kguide.text import number_words, split_sentences, words
 
 # Counts from the CMU dictionary (the fewest syllables among a word's pronunciations).
 CMU_WORDS = [
@@ -58,10 +58,15 @@ def test_fallback_rules():
 
 
 def test_number_words():
-    assert number_words(0) == "zero"
-    assert number_words(45) == "forty five"
-    assert number_words(120) == "one hundred twenty"
-    assert number_words(2026) == "two thousand twenty six"
+    assert number_words("0") == "zero"
+    assert number_words("45") == "forty five"
+    assert number_words("120") == "one hundred twenty"
+    assert number_words("2026") == "two thousand twenty six"
+    assert number_words("911") == "nine one one"  # a service number, digit by digit
+    assert number_words("0800") == "zero eight zero zero"
+    long = "7" * 5000  # far past Python's limit for int(str): read digit by digit
+    assert number_words(long) == " ".join(["seven"] * 5000)
+    assert syllables(long) == 10000
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from conftest import GUIDES, ROOT
 from kguide.loader import load_guide
 from kguide.readability.pemat import is_action
 from kguide.readability.report import check_guide
-from kguide.readability.text import split_sentences
+from kguide.text import split_sentences
 
 CONFIG = """title = "PEMAT case"
 language = "en-US"

@@ -20,7 +20,7 @@ from conftest import DATA
 
 from kguide.readability.formulas import Figures, measure
 from kguide.readability.syllables import _dictionary, fallback_syllables, syllables
-from kguide.readability.text import split_sentences
+from kguide.text import split_sentences
 
 REFERENCES = DATA / "readability"
 

@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import booklet
+from .errors import Problem, StrictError
 from .loader import check_clinics, load_guide
 from .model import Guide
 from .narration import audio
@@ -30,7 +31,7 @@ from .narration.narrate import GuideAudio, narrate
 from .narration.script import build_script, transcript
 from .narration.spoken import guide_lexicon
 from .readability import html_report
-from .readability.report import ReadingReport, check_guide, reading_failure
+from .readability.report import ReadingReport, check_guide, reading_failure, strict_failure
 
 MANIFEST = "manifest.json"
 
@@ -45,6 +46,7 @@ class BuildOptions:
     force: rebuild even when the inputs have not changed since the last build.
     engine, voice, rate: override the guide's [voice] settings when not None.
     clinics: the clinic profiles to build (default: every one).
+    strict: fail on any warning (so does `strict = true` in guide.toml).
     """
 
     out: Path
@@ -54,6 +56,7 @@ class BuildOptions:
     voice: str | None = None
     rate: int | None = None
     clinics: tuple[str, ...] = ()
+    strict: bool = False
 
 
 @dataclass
@@ -96,6 +99,9 @@ def build_clinics(
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
     if report.failed:
         raise reading_failure(report, guide)
+    strict = options.strict or guide.config.strict
+    if strict and (failure := strict_failure(report, guide)):
+        raise failure
     wanted = options.clinics or guide.clinic_ids
     results = [build_guide(guide.bind(clinic), report, options, log, progress) for clinic in wanted]
     if wanted != ("",):
@@ -172,8 +178,13 @@ def build_guide(
             f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min, "
             f"{whole.loudness.integrated:.1f} LUFS ({cache.misses} segments spoken, {cache.hits} from cache)"
         )
-        for warning in result.audio.rate_warnings({s.stem for s in guide.sections}):
+        warnings = result.audio.rate_warnings({s.stem for s in guide.sections})
+        for warning in warnings:
             log(f"warning: {warning}")
+        if warnings and (options.strict or guide.config.strict):
+            raise StrictError(
+                [Problem(w, target) for w in warnings] + [Problem("strict mode: warnings fail the build")]
+            )
         _write_manifest(guide, report, engine.describe(), key, result, staging)
         _swap_into_place(staging, target)
     finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .config import ENGINES, SEVERITIES
 from .errors import KguideError
 
 GUIDES_DIR = Path("guides")
@@ -66,7 +67,7 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even if nothing changed since the last build.")
 @click.option(
     "--engine",
-    type=click.Choice(["piper", "pyttsx3"]),
+    type=click.Choice(ENGINES),
     default=None,
     help="Speech engine, overriding the guide's voice.engine.",
 )
@@ -87,12 +88,20 @@ def cli() -> None:
     metavar="ID",
     help="Build for this clinic profile ([clinics.ID] in guide.toml) only; repeatable. Default: every profile.",
 )
-def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> None:
+@click.option("--strict", is_flag=True, help="Fail on any warning (like strict = true in guide.toml).")
+def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, strict) -> None:
     """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
     from .build import BuildOptions, build_clinics
 
     options = BuildOptions(
-        out=out, cache_dir=cache_dir, force=force, engine=engine, voice=voice, rate=rate, clinics=clinics
+        out=out,
+        cache_dir=cache_dir,
+        force=force,
+        engine=engine,
+        voice=voice,
+        rate=rate,
+        clinics=clinics,
+        strict=strict,
     )
 
     def one(folder: Path) -> None:
@@ -115,7 +124,7 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> No
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
     "--min-level",
-    type=click.Choice(["suggestion", "warning", "error"]),
+    type=click.Choice(SEVERITIES),
     default="suggestion",
     show_default=True,
     help="Print findings at this level and above (text format).",
@@ -127,14 +136,15 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics) -> No
     default=None,
     help="Also write the HTML report to DIR/<guide name>-reading-report.html.",
 )
-def check(guide_dirs, fmt, min_level, html_dir) -> None:
+@click.option("--strict", is_flag=True, help="Fail on any warning (like strict = true in guide.toml).")
+def check(guide_dirs, fmt, min_level, html_dir, strict) -> None:
     """Check the reading level and plain language of each guide (default: every guide in guides/).
 
     Prints each finding as PATH:LINE:COLUMN: LEVEL RULE: MESSAGE, then a table per section.
     Exits with 1 when a finding is at error level or a hard limit is passed.
     """
     from .build import check as check_guide
-    from .readability.report import reading_failure
+    from .readability.report import reading_failure, strict_failure
 
     def one(folder: Path) -> None:
         guide, report = check_guide(folder)
@@ -146,6 +156,8 @@ def check(guide_dirs, fmt, min_level, html_dir) -> None:
             _print_check(guide, report, min_level)
         if report.failed:
             raise reading_failure(report, guide, with_findings=False)  # printed above already
+        if (strict or guide.config.strict) and (failure := strict_failure(report, guide)):
+            raise failure
 
     sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
 

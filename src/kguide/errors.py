@@ -3,7 +3,9 @@
 Exit codes (documented in the README):
   0  success
   1  the guide is too hard to read (above a hard limit)
+  1  strict mode: a warning fails the build
   2  bad input or a missing tool: nothing was written
+  3  a bug in kguide
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ class ToolMissingError(KguideError):
 
 class RenderError(KguideError):
     """A renderer (WeasyPrint, TTS, ffmpeg) failed on input that had validated."""
+
+
+class StrictError(KguideError):
+    """Strict mode (`--strict`, or `strict = true` in guide.toml): a warning fails the build."""
+
+    exit_code = 1
 
 
 class ReadingLevelError(KguideError):

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from . import markdown
-from .config import CONFIG_NAME, GuideConfig, load_config
+from .config import CONFIG_NAME, GuideConfig
+from .configfile import load_config
 from .errors import GuideError, Problem
 from .model import Figure, Guide, Section, iter_blocks
 

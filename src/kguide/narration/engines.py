@@ -12,6 +12,7 @@ import wave
 from pathlib import Path
 from typing import Protocol
 
+from ..config import ENGINES
 from ..errors import Problem, RenderError, ToolMissingError
 
 
@@ -226,9 +227,6 @@ def voices() -> list[tuple[str, str, str]]:
     except Exception:  # no system speech engine: the list simply has none of its voices
         pass
     return out
-
-
-ENGINES = ("piper", "pyttsx3")
 
 
 def make_engine(name: str, voice: str, rate: int, language: str) -> Engine:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph, plain_text, require_bound
-from ..readability.text import split_sentences
+from ..text import split_sentences
 from .spoken import Lexicon, speakable
 
 # Pauses in milliseconds, inserted as silence after a segment.

@@ -16,12 +16,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..errors import GuideError, Problem
+from ..text import PHONE_RE, SERVICE_RE, digits
 
 LEXICON_NAME = "lexicon.toml"
-DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-
-_PHONE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
-_SERVICE = re.compile(r"\b(211|311|411|511|711|811|911|988)\b")
 _URL = re.compile(
     r"\b(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:org|com|net|gov|edu|health|info)(?:/[\w/.-]*)?",
     re.I,
@@ -105,12 +102,8 @@ def guide_lexicon(guide) -> Lexicon:
     return lexicon
 
 
-def _digits(text: str) -> str:
-    return " ".join(DIGITS[int(d)] for d in text if d.isdigit())
-
-
 def _phone(match: re.Match) -> str:
-    return ", ".join(_digits(group) for group in re.findall(r"\d+", match.group()))
+    return ", ".join(digits(group) for group in re.findall(r"\d+", match.group()))
 
 
 def _url(match: re.Match) -> str:
@@ -120,8 +113,8 @@ def _url(match: re.Match) -> str:
 
 def speakable(text: str, lexicon: Lexicon) -> str:
     text = " ".join(text.split())
-    spoken = _PHONE.sub(_phone, text)
-    spoken = _SERVICE.sub(lambda m: _digits(m.group()), spoken)
+    spoken = PHONE_RE.sub(_phone, text)
+    spoken = SERVICE_RE.sub(lambda m: digits(m.group()), spoken)
     spoken = _URL.sub(_url, spoken)
     spoken = lexicon.apply(spoken)
     # "at 9 a.m." -> "at 9 A M": keep the full stop the entry swallowed, so the voice falls.

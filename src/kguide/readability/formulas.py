@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from ..text import words
 from .syllables import syllables
-from .text import words
 
 FORMULAS = {
     "flesch_kincaid_grade": "Flesch-Kincaid grade",

@@ -24,8 +24,8 @@ from ..model import (
     Section,
     plain_text,
 )
+from ..text import WORD_RE, split_sentences, word_spans
 from .formulas import Figures, measure_sentence
-from .text import WORD_RE, split_sentences, word_spans
 
 
 class SourceFile:

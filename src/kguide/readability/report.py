@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import SEVERITIES, FormulaLimits, Reading
-from ..errors import Problem, ReadingLevelError
+from ..errors import Problem, ReadingLevelError, StrictError
 from ..model import Guide, Section
 from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures
 from .glossary import glossary_terms
@@ -267,6 +267,33 @@ def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = T
             )
         )
     return ReadingLevelError(problems)
+
+
+def strict_failure(report: ReadingReport, guide: Guide) -> StrictError | None:
+    """In strict mode, the warnings that fail the build (None when there are none)."""
+    problems: list[Problem] = [f for f in report.findings if f.severity == "warning"]
+    scopes = [("the whole guide", guide.folder / "guide.toml", report.verdicts)] + [
+        ("section", s.section.path, s.verdicts) for s in report.sections
+    ]
+    for scope, path, verdicts in scopes:
+        for v in verdicts:
+            if v.status == "warn":
+                bound = f"target {v.target:g}"
+                problems.append(
+                    Problem(
+                        f"{scope} is past its target: {FORMULAS[v.formula]} {v.value:.1f} ({bound})", path
+                    )
+                )
+    if not problems:
+        return None
+    count = len(problems)
+    problems.append(
+        Problem(
+            f"strict mode: {count} warning{'s' if count != 1 else ''} fail{'s' if count == 1 else ''} the build",
+            guide.folder,
+        )
+    )
+    return StrictError(problems)
 
 
 def _past_limit(verdict: Verdict) -> str:

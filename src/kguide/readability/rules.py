@@ -8,7 +8,9 @@ plain_word, passive_voice, undefined_term, long_paragraph.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from ..config import SEVERITIES, Rules
@@ -178,130 +180,10 @@ def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
 
 # ---- passive voice -------------------------------------------------------------------------------
 
-_BE = {"am", "is", "are", "was", "were", "be", "been", "being"}
-# Words that may stand between "be" and its participle: "is often given", "was not told".
-_BETWEEN = {
-    "not",
-    "also",
-    "often",
-    "always",
-    "never",
-    "then",
-    "still",
-    "usually",
-    "just",
-    "all",
-    "both",
-    "first",
-    "only",
-    "sometimes",
-}
-_IRREGULAR = {
-    "given",
-    "taken",
-    "made",
-    "done",
-    "seen",
-    "known",
-    "shown",
-    "written",
-    "put",
-    "kept",
-    "told",
-    "found",
-    "held",
-    "brought",
-    "bought",
-    "thought",
-    "felt",
-    "sent",
-    "built",
-    "paid",
-    "said",
-    "led",
-    "meant",
-    "cut",
-    "hurt",
-    "begun",
-    "drawn",
-    "driven",
-    "eaten",
-    "fallen",
-    "forgotten",
-    "grown",
-    "hidden",
-    "broken",
-    "chosen",
-    "spoken",
-    "stolen",
-    "thrown",
-    "worn",
-    "torn",
-    "born",
-    "understood",
-    "taught",
-    "caught",
-    "sold",
-    "won",
-    "struck",
-    "stuck",
-    "hung",
-    "heard",
-    "laid",
-    "sought",
-    "fed",
-    "lit",
-    "met",
-}
-# "-ed" words that after "be" mostly describe a state, not an action done to someone.
-_STATES = {
-    "tired",
-    "worried",
-    "scared",
-    "relaxed",
-    "interested",
-    "excited",
-    "married",
-    "pleased",
-    "bored",
-    "concerned",
-    "surprised",
-    "ashamed",
-    "embarrassed",
-    "frightened",
-    "stressed",
-    "overwhelmed",
-    "depressed",
-    "exhausted",
-    "satisfied",
-    "confused",
-    "upset",
-    "tied",
-    "supposed",
-    "amazed",
-    "annoyed",
-    "disappointed",
-    "shocked",
-}
-_NOT_PARTICIPLES = {
-    "need",
-    "seed",
-    "feed",
-    "speed",
-    "bleed",
-    "breed",
-    "indeed",
-    "hundred",
-    "sacred",
-    "naked",
-    "wicked",
-    "bed",
-    "red",
-    "shed",
-    "proceed",
-    "exceed",
-    "succeed",
-}
+_PASSIVE = tomllib.loads((resources.files("kguide.readability") / "data" / "passive.toml").read_text("utf-8"))
+_BE, _BETWEEN, _IRREGULAR, _STATES, _NOT_PARTICIPLES = (
+    frozenset(_PASSIVE[key]) for key in ("be", "between", "irregular", "states", "not_participles")
+)
 
 
 def _participle(word: str) -> bool:

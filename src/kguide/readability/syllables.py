@@ -7,45 +7,9 @@ import bisect
 import re
 from functools import lru_cache
 
+from ..text import number_words
+
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = [
-    "_",
-    "_",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-]
-
-
-# Three-digit phone service numbers are said digit by digit: "nine one one".
-SERVICE_NUMBERS = {"211", "311", "411", "511", "711", "811", "911", "988"}
 
 
 class _Dictionary:
@@ -119,29 +83,12 @@ def _letters_syllables(word: str) -> int:
     return sum(3 if ch == "W" else 1 for ch in word)
 
 
-def number_words(n: int) -> str:
-    """English words for a whole number below a million: 45 -> "forty five"."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    if n < 1000:
-        rest = n % 100
-        return _ONES[n // 100] + " hundred" + ("" if rest == 0 else " " + number_words(rest))
-    if n < 1_000_000:
-        rest = n % 1000
-        return number_words(n // 1000) + " thousand" + ("" if rest == 0 else " " + number_words(rest))
-    return " ".join(_ONES[int(d)] for d in str(n))
-
-
 def syllables(word: str) -> int:
     """Syllables in one word token (letters, digits, apostrophes, hyphens)."""
     if "-" in word:
         return sum(syllables(part) for part in word.split("-") if part)
-    if word in SERVICE_NUMBERS:
-        return sum(syllables(_ONES[int(d)]) for d in word)
     if word.isdigit():
-        return sum(syllables(w) for w in number_words(int(word)).split())
+        return sum(syllables(w) for w in number_words(word).split())
     lower = word.lower().replace("\u2019", "'")
     count = dictionary_syllables(lower)
     if count is None and lower.endswith("'s"):

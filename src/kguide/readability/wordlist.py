@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import GuideError, Problem
-from .text import word_spans
+from ..text import word_spans
 
 GUIDE_LIST = "plain_words.tsv"
 KINDS = ("plain", "medical", "ignore")

@@ -1,4 +1,5 @@
-"""Words and sentences of plain text, for scoring.
+"""Text knowledge shared by the reading check and the narration: sentences, words, numbers,
+phone numbers and service numbers.
 
 Sentence ends are ". ! ?" followed by space and a new sentence, except after known
 abbreviations ("Dr.", "e.g.") and inside numbers ("2.5"). Each list item is scored as its own
@@ -37,10 +38,54 @@ ABBREVIATIONS = {
 # Abbreviations that end a sentence only when a capitalised word follows.
 TIME_ABBREVIATIONS = {"a.m", "p.m", "u.s", "etc"}
 
+DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+# Three-digit service numbers (911, 988, 211...) are said digit by digit, never "nine eleven".
+SERVICE_NUMBERS = frozenset({"211", "311", "411", "511", "711", "811", "911", "988"})
+SERVICE_RE = re.compile(r"\b(" + "|".join(sorted(SERVICE_NUMBERS)) + r")\b")
+PHONE_RE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b", re.IGNORECASE)
-_PHONE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019\-][A-Za-z0-9]+)*")
 _END = re.compile(r"([.!?]+)([\"'\u201d\u2019)\]]*)(\s+)")
+
+
+def digits(text: str) -> str:
+    """The digits of `text` as words, one by one: "988" -> "nine eight eight"."""
+    return " ".join(DIGITS[int(d)] for d in text if d.isdigit())
+
+
+def number_words(number: str) -> str:
+    """English words for a written whole number: "45" -> "forty five". Service numbers and
+    numbers of a million or more (and any with a leading zero) are read digit by digit."""
+    if number in SERVICE_NUMBERS or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
+        return digits(number)
+    return _words(int(number))
+
+
+def _words(n: int) -> str:
+    if n < 10:
+        return DIGITS[n]
+    if n < 20:
+        return _TEENS[n - 10]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + DIGITS[n % 10])
+    if n < 1000:
+        rest = n % 100
+        return DIGITS[n // 100] + " hundred" + ("" if rest == 0 else " " + _words(rest))
+    rest = n % 1000
+    return _words(n // 1000) + " thousand" + ("" if rest == 0 else " " + _words(rest))
 
 
 @dataclass(frozen=True)
@@ -54,7 +99,7 @@ class Span:
 def scrub(text: str) -> str:
     """Blank out what is not prose (URLs, e-mail, phone numbers), keeping offsets."""
     text = _URL.sub(lambda m: " " * len(m.group()), text)
-    return _PHONE.sub(lambda m: " " * len(m.group()), text)
+    return PHONE_RE.sub(lambda m: " " * len(m.group()), text)
 
 
 def words(text: str) -> list[str]:
