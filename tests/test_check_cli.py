@@ -20,7 +20,7 @@ a motor vehicle until such time as their physician has ascertained that it is sa
 
 # What `kguide check` prints for DENSE added to the end of the mini guide's 02-after.md.
 DENSE_FINDINGS = """\
-mini/02-after.md:13:1: error hard_sentence: very hard to read: grade 17.7 (target 6): use shorter sentences and plainer words
+mini/02-after.md:13:1: error hard_sentence: very hard to read: grade 17.7 (target 6): hardest words: "individuals" (5 syllables), "administration" (5 syllables), "medication" (4 syllables); it could be split in two at "vehicle | until"
 mini/02-after.md:13:1: error long_sentence: 30 words in one sentence (more than 25): split it
 mini/02-after.md:13:1: warning plain_word: use "After" instead of "Subsequent to"
 mini/02-after.md:13:19: warning plain_word: use "giving" instead of "administration"

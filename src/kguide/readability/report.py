@@ -201,7 +201,12 @@ def check_guide(guide: Guide) -> ReadingReport:
     kept, accepted = [], []
     for f in found:
         (accepted if any(a.covers(f.line, f.rule) for a in accepts.get(f.path, ())) else kept).append(f)
-    sections = [_section_reading(section, found_here, kept, reading) for section, found_here in by_section]
+    # A sentence an editor accepted as hard or long is kept as it is and left out of the scores:
+    # otherwise the accept comment could never lift a section back under its hard limit.
+    left_out = {(f.path, f.line, f.start) for f in accepted if f.rule in SENTENCE_RULES}
+    sections = [
+        _section_reading(section, found_here, kept, reading, left_out) for section, found_here in by_section
+    ]
     total = EMPTY
     for r in sections:
         total = total + r.figures
@@ -216,10 +221,13 @@ def check_guide(guide: Guide) -> ReadingReport:
     )
 
 
+SENTENCE_RULES = ("hard_sentence", "long_sentence")  # an accepted one leaves its sentence out of the scores
+
+
 def _section_reading(
-    section: Section, found: list[Passage], findings: list[Finding], reading: Reading
+    section: Section, found: list[Passage], findings: list[Finding], reading: Reading, left_out: set
 ) -> SectionReading:
-    sentences = tuple(s for p in found for s in p.sentences)
+    sentences = tuple(s for p in found for s in p.sentences if (s.path, s.line, s.start) not in left_out)
     figures = EMPTY
     for s in sentences:
         figures = figures + s.figures

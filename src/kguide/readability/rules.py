@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..config import SEVERITIES, Rules
 from ..errors import Problem
+from .advice import hard_sentence_advice
 from .glossary import defines
 from .prose import Passage, Sentence
 from .wordlist import Entry, Match, WordList
@@ -150,7 +151,7 @@ def hard_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Fi
     if severity is None:
         return []
     message = (
-        f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): use shorter sentences and plainer words"
+        f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): {hard_sentence_advice(sentence.text)}"
     )
     return [_sentence_finding(passage, sentence, "hard_sentence", severity, message)]
 
