@@ -190,7 +190,7 @@ def test_manifest_records_inputs_tools_and_engine(mini_build):
 def test_reading_json_has_sections_and_guide(mini_build):
     reading = json.loads((mini_build / "reading.json").read_text())
     assert [s["file"] for s in reading["sections"]] == ["01-welcome.md", "02-after.md"]
-    assert set(reading["guide"]["figures"]) >= {
+    assert set(reading["whole_guide"]["figures"]) >= {
         "flesch_kincaid_grade",
         "smog_grade",
         "flesch_reading_ease",
@@ -237,7 +237,7 @@ def test_check_prints_a_table_and_json(tmp_path):
     assert re.search(r"01-welcome\.md\s+\d+\s+[\d.]+\s+-?[\d.]+", table.out)
     assert "whole guide" in table.out
     data = run_kguide("check", str(GUIDES / "mini"), "--format", "json")
-    parsed = json.loads(data.out)
+    parsed = json.loads(data.out)["guides"][0]
     assert parsed["status"] == "pass" and len(parsed["sections"]) == 2
     hard = run_kguide("check", str(GUIDES / "hard"))
     assert hard.code == 1 and "fail" in hard.out

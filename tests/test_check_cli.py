@@ -70,12 +70,15 @@ def test_build_fails_on_the_dense_paragraph_and_writes_nothing(dense):
 def test_json_carries_every_finding_and_figure(dense):
     result = run_kguide("check", "mini", "--format", "json", cwd=dense.parent)
     assert result.code == 1
-    data = json.loads(result.out)
+    document = json.loads(result.out)
+    assert document["exit_code"] == 1 and len(document["guides"]) == 1
+    data = document["guides"][0]
+    assert data["name"] == "mini" and data["folder"] == "mini" and data["exit_code"] == 1
     assert data["status"] == "fail"
     assert data["counts"] == {"error": 2, "warning": 9, "suggestion": 0, "accepted": 0}
     assert len(data["findings"]) == 11
     assert data["findings"][2] == {
-        "file": "02-after.md",
+        "file": "mini/02-after.md",  # as the text output prints it
         "line": 13,
         "column": 1,
         "severity": "warning",
@@ -111,7 +114,7 @@ def test_accept_comment_lets_the_sentence_stand(dense):
     )
     result = run_kguide("check", "mini", "--format", "json", cwd=dense.parent)
     assert result.code == 0, result.err
-    data = json.loads(result.out)
+    data = json.loads(result.out)["guides"][0]
     assert [f["rule"] for f in data["accepted"]] == ["hard_sentence", "long_sentence"]
     assert data["counts"]["error"] == 0 and data["counts"]["accepted"] == 2
     assert data["findings"][0]["line"] == 14  # the paragraph moved down one line
@@ -179,7 +182,7 @@ def test_usage_error_is_exit_2():
 def test_sample_guide_passes_every_check_at_error_level():
     result = run_kguide("check", str(SAMPLE), "--format", "json")
     assert result.code == 0, result.err
-    data = json.loads(result.out)
+    data = json.loads(result.out)["guides"][0]
     assert data["counts"]["error"] == 0 and data["counts"]["warning"] == 0
     assert data["pemat"]["understandability"] == 100.0 and data["pemat"]["actionability"] == 100.0
 
@@ -228,3 +231,52 @@ def test_strict_mode_fails_on_a_warning(tmp_path):
     toml.write_text(toml.read_text().replace("strict = true", 'strict = "yes"'))
     bad = run_kguide("check", str(guide))
     assert bad.code == 2 and "'strict' must be true or false" in bad.err
+
+
+def test_json_and_sarif_are_one_document_for_several_guides(dense, tmp_path):
+    """Any number of guides give one JSON document (each entry naming its guide) and one SARIF
+    2.1.0 log; paths are those the text output prints; a broken guide is in both."""
+    from sarif_pydantic import Sarif
+
+    broken = tmp_path / "broken"
+    shutil.copytree(GUIDES / "mini", broken)
+    (broken / "guide.toml").write_text('title = "x"\nlanguage = 5\n')
+    cwd = dense.parent
+    text = run_kguide("check", "mini", str(GUIDES / "hard"), "broken", cwd=cwd)
+    result = run_kguide("check", "mini", str(GUIDES / "hard"), "broken", "--format", "json", cwd=cwd)
+    assert result.code == 2 == text.code
+    document = json.loads(result.out)  # one document, not several glued together
+    assert document["exit_code"] == 2
+    assert [(g["name"], g["status"], g["exit_code"]) for g in document["guides"]] == [
+        ("mini", "fail", 1),
+        ("hard", "fail", 1),
+        ("broken", "error", 2),
+    ]
+    assert "'language' must be a string" in document["guides"][2]["errors"][0]["message"]
+    for finding in document["guides"][0]["findings"]:
+        line = f"{finding['file']}:{finding['line']}:{finding['column']}: {finding['severity']} {finding['rule']}:"
+        assert line in text.out
+    sarif = run_kguide("check", "mini", "broken", "--format", "sarif", cwd=cwd)
+    assert sarif.code == 2
+    log = json.loads(sarif.out)
+    Sarif.model_validate(log)
+    results = log["runs"][0]["results"]
+    first = results[0]
+    assert first["ruleId"] == "hard_sentence" and first["level"] == "error"
+    assert first["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "mini/02-after.md"},
+        "region": {"startLine": 13, "startColumn": 1},
+    }
+    assert {r["level"] for r in results} == {"error", "warning"}
+    assert results[-1]["ruleId"] == "input_error"
+    rules = {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in results} <= rules
+
+
+def test_explain_says_what_a_rule_checks_and_what_to_do():
+    result = run_kguide("explain", "undefined_term")
+    assert result.code == 0
+    assert result.out.startswith("undefined_term: A medical term the guide does not explain.")
+    assert "glossary" in result.out and "<!-- kguide: accept RULE -->" in result.out
+    unknown = run_kguide("explain", "long_words")
+    assert unknown.code == 2 and "Invalid value" in unknown.err

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .config import ENGINES, SEVERITIES
+from .config import ENGINES, RULE_NAMES, SEVERITIES
 from .errors import KguideError
 
 GUIDES_DIR = Path("guides")
@@ -121,7 +121,14 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, stric
 
 @cli.command()
 @click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text for people; json (one document for every guide) or sarif (SARIF 2.1.0) for tools.",
+)
 @click.option(
     "--min-level",
     type=click.Choice(SEVERITIES),
@@ -144,22 +151,37 @@ def check(guide_dirs, fmt, min_level, html_dir, strict) -> None:
     Exits with 1 when a finding is at error level or a hard limit is passed.
     """
     from .build import check as check_guide
+    from .readability.export import Checked, json_document, sarif_document
     from .readability.report import reading_failure, strict_failure
 
+    checked: list[Checked] = []
+
     def one(folder: Path) -> None:
-        guide, report = check_guide(folder)
+        item = Checked(folder.name, folder)
+        checked.append(item)
+        try:
+            guide, item.report = check_guide(folder)
+        except KguideError as exc:
+            item.errors, item.code = exc.problems, exc.exit_code
+            raise
+        report = item.report
         if html_dir is not None:
             _write_html_report(report, guide, html_dir)
-        if fmt == "json":
-            click.echo(json.dumps({"guide": guide.name, **report.to_dict(root=guide.folder)}, indent=2))
-        else:
+        if fmt == "text":
             _print_check(guide, report, min_level)
-        if report.failed:
-            raise reading_failure(report, guide, with_findings=False)  # printed above already
-        if (strict or guide.config.strict) and (failure := strict_failure(report, guide)):
-            raise failure
+        failure = reading_failure(report, guide, with_findings=False) if report.failed else None
+        if failure is None and (strict or guide.config.strict):
+            failure = strict_failure(report, guide)
+        if failure is not None:
+            item.code = failure.exit_code
+            raise failure  # the findings themselves were printed above
 
-    sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
+    code = _code(lambda: _run_each(_guide_dirs(guide_dirs), one))
+    if fmt == "json":
+        click.echo(json.dumps(json_document(checked), indent=2))
+    elif fmt == "sarif":
+        click.echo(json.dumps(sarif_document(checked), indent=2))
+    sys.exit(code)
 
 
 def _print_check(guide, report, min_level: str) -> None:
@@ -178,6 +200,15 @@ def _write_html_report(report, guide, folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     html_report.write(report, guide, folder / f"{guide.name}-{html_report.REPORT_NAME}")
+
+
+@cli.command()
+@click.argument("rule", type=click.Choice(RULE_NAMES))
+def explain(rule: str) -> None:
+    """Say what a reading rule checks, why, and how to fix or accept its findings."""
+    from .readability.explain import explain as explain_rule
+
+    click.echo(explain_rule(rule))
 
 
 @cli.command()

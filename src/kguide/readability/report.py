@@ -18,7 +18,7 @@ from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures
 from .glossary import glossary_terms
 from .pemat import PASS_SCORE, Pemat, judge
 from .prose import Passage, Sentence, SourceFile, passages
-from .rules import DEFAULT_TARGET, Context, Finding, find_all
+from .rules import DEFAULT_TARGET, Context, Finding, display, find_all
 from .wordlist import guide_word_list
 
 __all__ = ["ReadingReport", "Sentence", "check_guide", "format_table", "reading_failure", "section_sentences"]
@@ -96,13 +96,16 @@ class ReadingReport:
 
     def to_dict(self, root: Path | None = None) -> dict:
         def where(path: Path) -> str:
-            return str(path.relative_to(root)) if root else str(path)
+            return str(path.relative_to(root)) if root else display(path)
 
         return {
             "status": self.status,
             "scope": SCOPE_NOTE,
             "counts": {s: self.count(s) for s in reversed(SEVERITIES)} | {"accepted": len(self.accepted)},
-            "guide": {"figures": self.figures.to_dict(), "verdicts": [_verdict(v) for v in self.verdicts]},
+            "whole_guide": {
+                "figures": self.figures.to_dict(),
+                "verdicts": [_verdict(v) for v in self.verdicts],
+            },
             "sections": [_section_dict(r, where) for r in self.sections],
             "findings": [f.to_dict(root) for f in self.findings],
             "accepted": [f.to_dict(root) for f in self.accepted],

@@ -44,7 +44,7 @@ class Finding(Problem):
 
     def to_dict(self, root: Path | None = None) -> dict:
         data = {
-            "file": str(self.path.relative_to(root)) if root and self.path else str(self.path),
+            "file": str(self.path.relative_to(root)) if root and self.path else display(self.path),
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
