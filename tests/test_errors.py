@@ -93,6 +93,16 @@ CASES = [
         "01-welcome.md:14:46: template tags ('{%') are not allowed in a guide",
     ),
     (
+        "markdown-suffix-is-not-skipped",
+        lambda g: (g / "03-more.markdown").write_text("---\ntitle: More\n---\nMore text.\n"),
+        "03-more.markdown: kguide reads sections only from NN-slug.md files: rename it to 03-more.md",
+    ),
+    (
+        "stray-md-without-number",
+        lambda g: (g / "notes.md").write_text("Some notes.\n"),
+        "notes.md: section files must be named NN-slug.md",
+    ),
+    (
         "raw-html",
         lambda g: _replace(g / "02-after.md", "Rest for the rest of the day.", "<div>Rest</div>"),
         "02-after.md:4: raw HTML is not allowed",

@@ -53,6 +53,7 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
             sections.append(markdown.parse_section(path, data, number, match.group(2), folder, config))
         except GuideError as exc:
             problems.extend(exc.problems)
+    problems += _unread_files(folder)
     if not files:
         problems.append(Problem("the guide has no sections (NN-slug.md files)", folder))
     if problems:
@@ -74,6 +75,25 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
             hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     guide = Guide(folder.name, folder, config, tuple(sections), inputs, texts=texts, hashes=hashes)
     return guide.bind(clinic) if clinic else guide
+
+
+_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt")
+_IMAGES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def _unread_files(folder: Path) -> list[Problem]:
+    """Files that look like sections but that kguide would not read (another Markdown suffix,
+    or NN- in the name): reported, never skipped."""
+    return [
+        Problem(f"kguide reads sections only from NN-slug.md files: rename it to {path.stem}.md", path)
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+        and path.suffix != ".md"
+        and (
+            path.suffix.lower() in (*_MARKDOWN_SUFFIXES, ".md")
+            or (re.match(r"^\d{2}-", path.name) and path.suffix.lower() not in _IMAGES)
+        )
+    ]
 
 
 def check_clinics(config: GuideConfig, wanted: tuple[str, ...], folder: Path) -> None:
