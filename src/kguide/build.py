@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import booklet
-from .errors import Problem, StrictError
+from .errors import KguideError, Problem, StrictError, display
 from .loader import check_clinics, load_guide
 from .model import Guide
 from .narration import audio
@@ -47,6 +47,7 @@ class BuildOptions:
     engine, voice, rate: override the guide's [voice] settings when not None.
     clinics: the clinic profiles to build (default: every one).
     strict: fail on any warning (so does `strict = true` in guide.toml).
+    audio: False for booklets and the reading report only, with no speech (`--no-audio`).
     """
 
     out: Path
@@ -57,6 +58,7 @@ class BuildOptions:
     rate: int | None = None
     clinics: tuple[str, ...] = ()
     strict: bool = False
+    audio: bool = True
 
 
 @dataclass
@@ -97,16 +99,30 @@ def build_clinics(
     The guide is read, parsed and checked once; each clinic renders the same model."""
     guide, report = check(guide_dir)
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
-    if report.failed:
-        raise reading_failure(report, guide)
-    strict = options.strict or guide.config.strict
-    if strict and (failure := strict_failure(report, guide)):
-        raise failure
+    failure = reading_failure(report, guide) if report.failed else None
+    if failure is None and (options.strict or guide.config.strict):
+        failure = strict_failure(report, guide)
+    failed_report = options.out / f"{guide.name}-{html_report.REPORT_NAME}"
+    if failure is not None:
+        raise _with_report(failure, report, guide, failed_report)
+    if html_report.written_by_kguide(failed_report):
+        failed_report.unlink()  # the report of an earlier failed build, now out of date
     wanted = options.clinics or guide.clinic_ids
     results = [build_guide(guide.bind(clinic), report, options, log, progress) for clinic in wanted]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
     return results
+
+
+def _with_report(failure: KguideError, report: ReadingReport, guide: Guide, path: Path) -> KguideError:
+    """A build that fails its reading check writes the reading report beside the output (the
+    last good build stays as it was) and says where it is."""
+    if path.exists() and not html_report.written_by_kguide(path):
+        return failure  # not kguide's file: leave it alone
+    path.parent.mkdir(parents=True, exist_ok=True)
+    html_report.write(report, guide.bind(), path)
+    failure.problems.append(Problem(f"the reading report shows each finding in the text: {display(path)}"))
+    return failure
 
 
 def _remove_single_clinic_build(folder: Path) -> None:
@@ -141,13 +157,16 @@ def build_guide(
     engine_name, voice, rate = _voice_settings(guide, options)
     if engine_name == "piper" and voice and not Path(voice).is_absolute():
         voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
-    audio.require_tools()
     lexicon = guide_lexicon(guide)
-    factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
-    engine = factory()
+    engine = factory = None
+    if options.audio:
+        audio.require_tools()
+        factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
+        engine = factory()
+    described = engine.describe() if engine else {"audio": "none (--no-audio)"}
     out = options.out
     target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name
-    key = _build_key(guide, engine.describe())
+    key = _build_key(guide, described)
     if not options.force and _up_to_date(target, key):
         log(f"{guide.name}: up to date ({target})")
         return BuildResult(guide, target, report, skipped=True)
@@ -165,27 +184,31 @@ def build_guide(
             printing = pool.submit(booklet.write_booklets, guide, pages, staging)
             tracks = build_script(guide, lexicon, rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
-            cache_root = options.cache_dir or out / ".cache"
-            cache = SegmentCache(cache_root / "tts", engine, factory)
-            finished = TrackCache(cache_root / "tracks", engine, audio.settings())
-            result.audio = narrate(guide, tracks, cache, finished, staging, progress)
+            if engine is not None:
+                cache_root = options.cache_dir or out / ".cache"
+                cache = SegmentCache(cache_root / "tts", engine, factory)
+                finished = TrackCache(cache_root / "tracks", engine, audio.settings())
+                result.audio = narrate(guide, tracks, cache, finished, staging, progress)
             result.booklets = dict(printing.result())
             result.pages = result.booklets[booklet.editions(guide)[0].filename]
             for filename, count in result.booklets.items():
                 log(f"{guide.name}: {target.name + '/' if guide.clinic_id else ''}{filename} ({count} pages)")
-        whole = result.audio.whole
-        log(
-            f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min, "
-            f"{whole.loudness.integrated:.1f} LUFS ({cache.misses} segments spoken, {cache.hits} from cache)"
-        )
-        warnings = result.audio.rate_warnings({s.stem for s in guide.sections})
+        if result.audio is None:
+            log(f"{guide.name}: no audio (--no-audio)")
+        else:
+            whole = result.audio.whole
+            log(
+                f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min, "
+                f"{whole.loudness.integrated:.1f} LUFS ({cache.misses} segments spoken, {cache.hits} from cache)"
+            )
+        warnings = result.audio.rate_warnings({s.stem for s in guide.sections}) if result.audio else []
         for warning in warnings:
             log(f"warning: {warning}")
         if warnings and (options.strict or guide.config.strict):
             raise StrictError(
                 [Problem(w, target) for w in warnings] + [Problem("strict mode: warnings fail the build")]
             )
-        _write_manifest(guide, report, engine.describe(), key, result, staging)
+        _write_manifest(guide, report, described, key, result, staging)
         _swap_into_place(staging, target)
     finally:
         if staging.exists():
@@ -315,15 +338,21 @@ def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, 
             "figures": report.figures.to_dict(),
         },
         "booklet": {"pages": result.pages, "files": result.booklets},
-        "audio": {
-            "tracks": [t.to_dict() for t in result.audio.tracks],
-            "whole": result.audio.whole.to_dict(),
-            "chapters": [
-                {"title": title, "start": round(start, 3), "end": round(end, 3)}
-                for start, end, title in result.audio.chapters
-            ],
-            "rate_warnings": result.audio.rate_warnings({s.stem for s in guide.sections}),
-        },
+        "audio": _audio_manifest(result, guide),
         "outputs": outputs,
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def _audio_manifest(result: BuildResult, guide: Guide) -> dict | None:
+    if result.audio is None:
+        return None  # a --no-audio build
+    return {
+        "tracks": [t.to_dict() for t in result.audio.tracks],
+        "whole": result.audio.whole.to_dict(),
+        "chapters": [
+            {"title": title, "start": round(start, 3), "end": round(end, 3)}
+            for start, end, title in result.audio.chapters
+        ],
+        "rate_warnings": result.audio.rate_warnings({s.stem for s in guide.sections}),
+    }

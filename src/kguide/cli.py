@@ -89,7 +89,10 @@ def cli() -> None:
     help="Build for this clinic profile ([clinics.ID] in guide.toml) only; repeatable. Default: every profile.",
 )
 @click.option("--strict", is_flag=True, help="Fail on any warning (like strict = true in guide.toml).")
-def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, strict) -> None:
+@click.option(
+    "--no-audio", "no_audio", is_flag=True, help="Booklets and reading report only, in seconds: no speech."
+)
+def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, strict, no_audio) -> None:
     """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
     from .build import BuildOptions, build_clinics
 
@@ -102,6 +105,7 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, stric
         rate=rate,
         clinics=clinics,
         strict=strict,
+        audio=not no_audio,
     )
 
     def one(folder: Path) -> None:

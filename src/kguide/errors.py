@@ -26,7 +26,7 @@ class Problem:
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = _display(self.path)
+            where = display(self.path)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -35,7 +35,7 @@ class Problem:
         return where + self.message
 
 
-def _display(path: Path) -> str:
+def display(path: Path) -> str:
     """Show a path relative to the working folder when it lies inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

@@ -40,6 +40,18 @@ article { border-top: 1px solid #ccc; margin-top: 2em; }
 """
 
 
+GENERATOR = "kguide reading report"
+
+
+def written_by_kguide(path: Path) -> bool:
+    """Whether `path` is a reading report kguide wrote (so kguide may replace or remove it)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            return f'<meta name="generator" content="{GENERATOR}">' in f.read(600)
+    except OSError:
+        return False
+
+
 def write(report: ReadingReport, guide: Guide, path: Path) -> None:
     path.write_text(render(report, guide), encoding="utf-8")
 
@@ -48,7 +60,8 @@ def render(report: ReadingReport, guide: Guide) -> str:
     ids = {id(f): f"f{n}" for n, f in enumerate(report.findings, start=1)}
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{escape(guide.config.language)}"><head><meta charset="utf-8">',
+        f'<html lang="{escape(guide.config.language)}"><head><meta charset="utf-8">'
+        f'<meta name="generator" content="{GENERATOR}">',
         f"<title>Reading report: {escape(guide.config.title)}</title><style>{_STYLE}</style></head><body>",
         f"<h1>Reading report: {escape(guide.config.title)}</h1>",
         _summary(report),
