@@ -7,7 +7,6 @@ import shutil
 
 from conftest import GUIDES, run_kguide
 
-
 HARD = (
     "\nComprehensive pharmacological evaluation necessitates interdisciplinary "
     "consideration of individualized physiological characteristics.\n"
@@ -67,3 +66,28 @@ def test_a_failed_build_writes_its_reading_report_where_the_message_says(tmp_pat
     section.write_text(good + HARD)
     assert run_kguide("build", str(guide), "--out", str(out), "--no-audio").code == 1
     assert report.read_text() == "<p>my own notes</p>"
+
+
+def test_new_writes_a_starter_guide_that_passes_the_check_and_builds(tmp_path, tts_cache):
+    made = run_kguide("new", "my-guide", cwd=tmp_path)
+    assert made.code == 0, made.err
+    guide = tmp_path / "my-guide"
+    names = sorted(p.name for p in guide.iterdir())
+    assert names == [
+        "01-welcome.md",
+        "02-your-visit.md",
+        "03-questions.md",
+        "04-words-to-know.md",
+        "guide.toml",
+    ]
+    assert "# " in (guide / "guide.toml").read_text()  # commented for the editor
+    checked = run_kguide("check", "my-guide", "--strict", cwd=tmp_path)
+    assert checked.code == 0, checked.out + checked.err  # not even a warning
+    assert "findings: 0 errors, 0 warnings, 0 suggestions" in checked.out
+    built = run_kguide(
+        "build", "my-guide", "--engine", "pyttsx3", "--cache-dir", str(tts_cache), cwd=tmp_path
+    )
+    assert built.code == 0, built.err
+    assert (tmp_path / "build" / "my-guide" / "audio" / "my-guide.mp3").is_file()
+    again = run_kguide("new", "my-guide", cwd=tmp_path)  # never over an editor's files
+    assert again.code == 2 and "needs a new or empty folder" in again.err

@@ -16,7 +16,7 @@ LAYERS = [
     {"config"},
     {"configfile", "model"},
     {"scan", "markdown"},
-    {"loader", "readability"},
+    {"loader", "readability", "starter"},
     {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership", "inputs"},
     {"build"},
     {"cli", "__main__"},

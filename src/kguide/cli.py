@@ -207,6 +207,21 @@ def _write_html_report(report, guide, folder: Path) -> None:
 
 
 @cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def new(path: Path) -> None:
+    """Start a guide in PATH: guide.toml, two sections, a questions page and a glossary."""
+    from .starter import new_guide
+
+    def make() -> int:
+        written = new_guide(path)
+        click.echo(f"wrote {len(written)} files in {path}: " + ", ".join(p.name for p in written))
+        click.echo(f"next: edit them, then run  kguide check {path}  and  kguide build {path}")
+        return 0
+
+    sys.exit(_code(make))
+
+
+@cli.command()
 @click.argument("rule", type=click.Choice(RULE_NAMES))
 def explain(rule: str) -> None:
     """Say what a reading rule checks, why, and how to fix or accept its findings."""
