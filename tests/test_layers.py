@@ -19,6 +19,7 @@ LAYERS = [
     {"loader", "readability", "starter"},
     {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership", "inputs"},
     {"build"},
+    {"serve"},
     {"cli", "__main__"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -316,3 +316,10 @@ def _local_fetcher_class():
 
 def _LocalFetcher(roots: list[Path]):
     return _local_fetcher_class()(roots)
+
+
+def render_pdf_bytes(guide: Guide, edition: Edition, html: str) -> bytes:
+    """The PDF of `html`, in memory, for the live preview (`kguide serve`): no files written."""
+    document = _render(guide, edition, html)
+    with _weasyprint_errors(guide, edition):
+        return document.write_pdf(pdf_variant="pdf/ua-1")

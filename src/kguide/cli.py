@@ -222,6 +222,41 @@ def new(path: Path) -> None:
 
 
 @cli.command()
+@click.argument("guide_dir", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port."
+)
+@click.option(
+    "--clinic", default="", metavar="ID", help="Preview as this clinic profile (default: the first)."
+)
+def serve(guide_dir, port, clinic) -> None:
+    """Preview a guide while you write: booklet, reading report and findings, on localhost,
+    rendered again on every save. No speech is made."""
+    from .serve import serve as run
+
+    def start() -> int:
+        folder = guide_dir or _one_guide()
+        try:
+            run(folder, port, clinic, announce=lambda m: click.echo(m, err=True))
+        except OSError as exc:
+            raise KguideError(f"cannot serve on port {port}: {exc.strerror or exc}") from None
+        except KeyboardInterrupt:
+            click.echo("\nstopped", err=True)
+        return 0
+
+    sys.exit(_code(start))
+
+
+def _one_guide() -> Path:
+    found = _guide_dirs(())
+    if len(found) > 1:
+        raise KguideError(
+            "several guides in guides/: name the one to serve, e.g. kguide serve " + str(found[0])
+        )
+    return found[0]
+
+
+@cli.command()
 @click.argument("rule", type=click.Choice(RULE_NAMES))
 def explain(rule: str) -> None:
     """Say what a reading rule checks, why, and how to fix or accept its findings."""
