@@ -63,7 +63,8 @@ def test_build_fails_on_the_dense_paragraph_and_writes_nothing(dense):
     result = run_kguide("build", "mini", "--out", "out", cwd=dense.parent)
     assert result.code == 1
     errors = [line for line in DENSE_FINDINGS.splitlines() if ": error " in line]
-    assert result.err == "\n".join(errors) + "\n" + SUMMARY
+    report_line = "error: the reading report shows each finding in the text: out/mini-reading-report.html\n"
+    assert result.err == "\n".join(errors) + "\n" + SUMMARY + report_line
     assert not (dense.parent / "out" / "mini").exists()
 
 

@@ -20,7 +20,7 @@ LAYERS = [
     {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership", "inputs"},
     {"build"},
     {"serve"},
-    {"cli", "__main__"},
+    {"cli", "__main__", "console"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -189,7 +189,11 @@ def build_guide(
                 cache = SegmentCache(cache_root / "tts", engine, factory)
                 finished = TrackCache(cache_root / "tracks", engine, audio.settings())
                 result.audio = narrate(guide, tracks, cache, finished, staging, progress)
+            if progress is not None and not printing.done():
+                progress(0, 1, "finishing the booklets")
             result.booklets = dict(printing.result())
+            if progress is not None:
+                progress(1, 1, "finishing the booklets")
             result.pages = result.booklets[booklet.editions(guide)[0].filename]
             for filename, count in result.booklets.items():
                 log(f"{guide.name}: {target.name + '/' if guide.clinic_id else ''}{filename} ({count} pages)")

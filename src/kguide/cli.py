@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import click
 
 from .config import ENGINES, RULE_NAMES, SEVERITIES
+from .console import CONSOLE, NORMAL, QUIET, VERBOSE
 from .errors import KguideError
 
 GUIDES_DIR = Path("guides")
@@ -33,7 +35,10 @@ def _report_error(exc: KguideError) -> int:
 
     for problem in exc.problems:
         # A reading finding names its own level: "path:line:col: error rule: message".
-        click.echo(str(problem) if isinstance(problem, Finding) else f"error: {problem}", err=True)
+        if isinstance(problem, Finding):
+            CONSOLE.err(str(problem), "error")
+        else:
+            CONSOLE.err(f"error: {problem}", "error")
     return exc.exit_code
 
 
@@ -48,10 +53,18 @@ def _run_each(dirs: list[Path], action) -> int:
     return code
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "KGUIDE"})
 @click.version_option(package_name="kguide")
-def cli() -> None:
-    """Build plain-language patient guides into an accessible booklet and a narrated audio guide."""
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors, warnings and results.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more: every finding during a build.")
+def cli(quiet: bool, verbose: bool) -> None:
+    """Build plain-language patient guides into an accessible booklet and a narrated audio guide.
+
+    Every option can also be set in the environment: KGUIDE_<COMMAND>_<OPTION>, for example
+    KGUIDE_BUILD_OUT=/srv/guides or KGUIDE_CHECK_FORMAT=json (and KGUIDE_QUIET=1). NO_COLOR=1
+    turns colour off.
+    """
+    CONSOLE.verbosity = QUIET if quiet else VERBOSE if verbose else NORMAL
 
 
 @cli.command()
@@ -109,13 +122,17 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, stric
     )
 
     def one(folder: Path) -> None:
-        results = build_clinics(
-            folder, options, log=lambda m: click.echo(m, err=True), progress=_progress(folder.name)
-        )
+        results = build_clinics(folder, options, log=CONSOLE.log, progress=CONSOLE.progress(folder.name))
+        if results and CONSOLE.verbosity >= VERBOSE:
+            from .readability.terminal import format_findings
+
+            CONSOLE.err(
+                format_findings(results[0].report, color=CONSOLE.color(sys.stderr)) or "no findings", "detail"
+            )
         for result in results:
             if not result.skipped:
                 f = result.report.figures
-                click.echo(
+                CONSOLE.out(
                     f"{result.guide.name}: built {result.folder} (Flesch-Kincaid grade {f.flesch_kincaid_grade:.1f}, "
                     f"SMOG {f.smog_grade:.1f})"
                 )
@@ -189,14 +206,15 @@ def check(guide_dirs, fmt, min_level, html_dir, strict) -> None:
 
 
 def _print_check(guide, report, min_level: str) -> None:
-    from .readability.report import format_findings, format_table
+    from .readability.terminal import format_findings, format_table
 
-    click.echo(f"{guide.name}: {guide.config.title}")
-    findings = format_findings(report, min_level)
+    color = CONSOLE.color()
+    CONSOLE.out(f"{guide.name}: {guide.config.title}")
+    findings = format_findings(report, min_level, color=color)
     if findings:
-        click.echo(findings)
-    click.echo(format_table(report))
-    click.echo("")
+        CONSOLE.out(findings)
+    CONSOLE.out(format_table(report, width=CONSOLE.width(), color=color))
+    CONSOLE.out("")
 
 
 def _write_html_report(report, guide, folder: Path) -> None:
@@ -237,11 +255,11 @@ def serve(guide_dir, port, clinic) -> None:
     def start() -> int:
         folder = guide_dir or _one_guide()
         try:
-            run(folder, port, clinic, announce=lambda m: click.echo(m, err=True))
+            run(folder, port, clinic, announce=CONSOLE.err)
         except OSError as exc:
             raise KguideError(f"cannot serve on port {port}: {exc.strerror or exc}") from None
         except KeyboardInterrupt:
-            click.echo("\nstopped", err=True)
+            CONSOLE.interrupted("stopped")
         return 0
 
     sys.exit(_code(start))
@@ -262,7 +280,8 @@ def explain(rule: str) -> None:
     """Say what a reading rule checks, why, and how to fix or accept its findings."""
     from .readability.explain import explain as explain_rule
 
-    click.echo(explain_rule(rule))
+    width = min(CONSOLE.width(), 100)
+    click.echo("\n".join(textwrap.fill(p, width) if p else p for p in explain_rule(rule).split("\n")))
 
 
 @cli.command()
@@ -278,31 +297,13 @@ def voices() -> None:
         click.echo(f"{engine}\t{voice_id}\t{name}")
 
 
-def _progress(name: str):
-    """A one-line progress bar for speech synthesis, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // total if total else width
-        end = "\n" if done >= total else ""
-        click.echo(
-            f"\r{name}: speaking {done}/{total} [{'#' * filled}{'.' * (width - filled)}]{end}",
-            err=True,
-            nl=False,
-        )
-
-    return show
-
-
 def _code(run) -> int:
     try:
         return run()
     except KguideError as exc:
         return _report_error(exc)
     except KeyboardInterrupt:
-        click.echo("interrupted; the last good build is unchanged", err=True)
+        CONSOLE.interrupted("interrupted; the last good build is unchanged")
         return 130
 
 

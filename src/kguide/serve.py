@@ -22,7 +22,7 @@ from .build import check
 from .errors import KguideError
 from .loader import check_clinics
 from .readability import html_report
-from .readability.report import format_findings
+from .readability.terminal import format_findings
 
 POLL_SECONDS = 0.3
 _RELOAD = """<script>

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .engines import Engine
 
-Progress = Callable[[int, int], None]  # called with (segments done, segments to do)
+Progress = Callable[..., None]  # called with (done, to do) and, for other work than speech, what is done
 
 
 class SegmentCache:

@@ -16,12 +16,12 @@ from ..errors import Problem, ReadingLevelError, StrictError
 from ..model import Guide, Section
 from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures
 from .glossary import glossary_terms
-from .pemat import PASS_SCORE, Pemat, judge
+from .pemat import Pemat, judge
 from .prose import Passage, Sentence, SourceFile, passages
 from .rules import DEFAULT_TARGET, Context, Finding, display, find_all
 from .wordlist import guide_word_list
 
-__all__ = ["ReadingReport", "Sentence", "check_guide", "format_table", "reading_failure", "section_sentences"]
+__all__ = ["ReadingReport", "Sentence", "check_guide", "reading_failure", "section_sentences", "strict_failure"]
 
 SCOPE_NOTE = (
     "Scored: paragraphs, list items (each item at least one sentence) and notes. "
@@ -309,79 +309,3 @@ def strict_failure(report: ReadingReport, guide: Guide) -> StrictError | None:
 
 def _past_limit(verdict: Verdict) -> str:
     return f"{FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})"
-
-
-# ---- terminal table -------------------------------------------------------------------------------
-
-
-def format_findings(report: ReadingReport, min_level: str = "suggestion") -> str:
-    """One line per finding at `min_level` or above: `path:line:col: severity rule: message`."""
-    floor = SEVERITIES.index(min_level)
-    return "\n".join(str(f) for f in report.findings if SEVERITIES.index(f.severity) >= floor)
-
-
-def format_table(report: ReadingReport, root: Path | None = None) -> str:
-    """A plain-text table: one row per section and one for the whole guide, then the bounds,
-    the PEMAT scores and the count of findings."""
-    header = f"{'section':<34} {'words':>6} {'w/sent':>6} {'FK grade':>9} {'SMOG':>6} {'ease':>6}  {'e/w/s':>8}  status"
-    lines = [header, "-" * len(header)]
-    for r in report.sections:
-        lines.append(_row(r.section.path.name, r.figures, r.verdicts, r.findings, r.status))
-    lines.append("-" * len(header))
-    lines.append(_row("whole guide", report.figures, report.verdicts, report.findings, report.status))
-    lines.append("targets and limits: " + "; ".join(_bounds(v) for v in report.verdicts))
-    lines.append(
-        "(* past target: warning; ! past hard limit: fails the build; e/w/s: findings at error, warning, suggestion level)"
-    )
-    lines.append(SCOPE_NOTE)
-    if report.pemat:
-        lines += _pemat_lines(report.pemat)
-    accepted = f"; {len(report.accepted)} accepted in the source" if report.accepted else ""
-    lines.append(
-        f"findings: {report.count('error')} errors, {report.count('warning')} warnings, "
-        f"{report.count('suggestion')} suggestions{accepted}"
-    )
-    return "\n".join(lines)
-
-
-def _row(name: str, figures: Figures, verdicts, findings, status: str) -> str:
-    marks = {v.formula: _mark(v) for v in verdicts}
-    counts = "/".join(str(sum(1 for f in findings if f.severity == s)) for s in reversed(SEVERITIES))
-    return (
-        f"{name[:34]:<34} {figures.words:>6} {figures.words_per_sentence:>6.1f} "
-        f"{figures.flesch_kincaid_grade:>8.1f}{marks['flesch_kincaid_grade']} "
-        f"{figures.smog_grade:>5.1f}{marks['smog_grade']} "
-        f"{figures.flesch_reading_ease:>5.0f}{marks['flesch_reading_ease']}  {counts:>8}  {status}"
-    )
-
-
-def _pemat_lines(pemat: Pemat) -> list[str]:
-    parts = []
-    for domain in ("understandability", "actionability"):
-        met, judged = pemat.counts(domain)
-        score = pemat.score(domain)
-        parts.append(
-            f"{domain} {score:.0f}% ({met} of {judged} items)"
-            if score is not None
-            else f"{domain}: no item applies"
-        )
-    lines = [f"PEMAT-P, items kguide can judge: {', '.join(parts)}; {PASS_SCORE:.0f}% or more passes"]
-    lines += [
-        f"  item {i.number} not met: {i.text}: {i.detail}" for i in pemat.items if i.applies and not i.met
-    ]
-    return lines
-
-
-def _mark(v: Verdict) -> str:
-    return {"pass": " ", "warn": "*", "fail": "!"}[v.status]
-
-
-def _bounds(v: Verdict) -> str:
-    word = "at least" if v.formula in HIGHER_IS_EASIER else "at most"
-    parts = []
-    if v.target is not None:
-        parts.append(f"target {word} {v.target:g}")
-    if v.limit is not None:
-        parts.append(f"limit {v.limit:g}")
-    name = f"{FORMULAS[v.formula]} ({FORMULA_SOURCES[v.formula]})"
-    return f"{name} " + (", ".join(parts) if parts else "not checked")

@@ -1,0 +1,120 @@
+"""The reading check on a terminal: finding lines, and a table that fits the terminal's width,
+in colour when the terminal shows colour (never when piped or with NO_COLOR)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..config import SEVERITIES
+from .formulas import FORMULAS, HIGHER_IS_EASIER, Figures
+from .pemat import PASS_SCORE, Pemat
+from .report import FORMULA_SOURCES, SCOPE_NOTE, ReadingReport, Verdict
+
+COLOURS = {
+    "error": "red",
+    "warning": "yellow",
+    "suggestion": "cyan",
+    "fail": "red",
+    "warn": "yellow",
+    "pass": "green",
+}
+_NUMBERS = 56  # width of the table's number columns, after the section name
+_ANSI = {"red": 31, "green": 32, "yellow": 33, "cyan": 36}
+
+
+def paint(text: str, colour: str | None, color: bool) -> str:
+    return f"\x1b[{_ANSI[colour]}m{text}\x1b[0m" if color and colour else text
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def format_findings(report: ReadingReport, min_level: str = "suggestion", color: bool = False) -> str:
+    """One line per finding at `min_level` or above: `path:line:col: severity rule: message`.
+    Lines are never wrapped: editors and CI read them as they are."""
+    floor = SEVERITIES.index(min_level)
+    lines = []
+    for f in report.findings:
+        if SEVERITIES.index(f.severity) >= floor:
+            line = str(f)
+            lines.append(
+                line.replace(f" {f.severity} ", " " + paint(f.severity, COLOURS[f.severity], color) + " ", 1)
+            )
+    return "\n".join(lines)
+
+
+def format_table(report: ReadingReport, width: int = 100, color: bool = False) -> str:
+    """A table of one row per section and one for the whole guide, then the bounds, the PEMAT
+    scores and the count of findings, all within `width` columns."""
+    name = max(16, min(34, width - _NUMBERS - 1))
+    header = f"{'section':<{name}} {'words':>6} {'w/sent':>6} {'FK grade':>9} {'SMOG':>6} {'ease':>6}  {'e/w/s':>8}  status"
+    lines = [header, "-" * min(len(header), width)]
+    for r in report.sections:
+        lines.append(_row(r.section.path.name, name, r.figures, r.verdicts, r.findings, r.status, color))
+    lines.append("-" * min(len(header), width))
+    lines.append(
+        _row("whole guide", name, report.figures, report.verdicts, report.findings, report.status, color)
+    )
+    notes = [
+        "targets and limits: " + "; ".join(_bounds(v) for v in report.verdicts),
+        "(* past target: warning; ! past hard limit: fails the build; e/w/s: findings at error, warning, "
+        "suggestion level)",
+        SCOPE_NOTE,
+    ]
+    if report.pemat:
+        notes += _pemat_lines(report.pemat)
+    accepted = f"; {len(report.accepted)} accepted in the source" if report.accepted else ""
+    notes.append(
+        f"findings: {plural(report.count('error'), 'error')}, {plural(report.count('warning'), 'warning')}, "
+        f"{plural(report.count('suggestion'), 'suggestion')}{accepted}"
+    )
+    for note in notes:
+        indent = "  " if note.startswith("  ") else ""
+        lines += textwrap.wrap(note, width, subsequent_indent=indent + "  ", break_long_words=False) or [""]
+    return "\n".join(lines)
+
+
+def _row(name: str, size: int, figures: Figures, verdicts, findings, status: str, color: bool) -> str:
+    marks = {v.formula: _mark(v) for v in verdicts}
+    counts = "/".join(str(sum(1 for f in findings if f.severity == s)) for s in reversed(SEVERITIES))
+    shown = name if len(name) <= size else name[: size - 1] + "\u2026"
+    return (
+        f"{shown:<{size}} {figures.words:>6} {figures.words_per_sentence:>6.1f} "
+        f"{figures.flesch_kincaid_grade:>8.1f}{marks['flesch_kincaid_grade']} "
+        f"{figures.smog_grade:>5.1f}{marks['smog_grade']} "
+        f"{figures.flesch_reading_ease:>5.0f}{marks['flesch_reading_ease']}  {counts:>8}  "
+        + paint(status, COLOURS[status], color)
+    )
+
+
+def _pemat_lines(pemat: Pemat) -> list[str]:
+    parts = []
+    for domain in ("understandability", "actionability"):
+        met, judged = pemat.counts(domain)
+        score = pemat.score(domain)
+        parts.append(
+            f"{domain} {score:.0f}% ({met} of {plural(judged, 'item')})"
+            if score is not None
+            else f"{domain}: no item applies"
+        )
+    lines = [f"PEMAT-P, items kguide can judge: {', '.join(parts)}; {PASS_SCORE:.0f}% or more passes"]
+    lines += [
+        f"  item {i.number} not met: {i.text}: {i.detail}" for i in pemat.items if i.applies and not i.met
+    ]
+    return lines
+
+
+def _mark(v: Verdict) -> str:
+    return {"pass": " ", "warn": "*", "fail": "!"}[v.status]
+
+
+def _bounds(v: Verdict) -> str:
+    word = "at least" if v.formula in HIGHER_IS_EASIER else "at most"
+    parts = []
+    if v.target is not None:
+        parts.append(f"target {word} {v.target:g}")
+    if v.limit is not None:
+        parts.append(f"limit {v.limit:g}")
+    name = f"{FORMULAS[v.formula]} ({FORMULA_SOURCES[v.formula]})"
+    return f"{name} " + (", ".join(parts) if parts else "not checked")
