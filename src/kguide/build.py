@@ -30,6 +30,7 @@ from .narration.script import build_script, transcript
 from .narration.spoken import load_lexicon
 from .readability import html_report
 from .readability.report import ReadingReport, check_guide, reading_failure
+from .web import write_listen_outputs
 
 MANIFEST = "manifest.json"
 
@@ -170,6 +171,7 @@ def build_guide(
         )
         for warning in result.audio.rate_warnings({s.stem for s in guide.sections}):
             log(f"warning: {warning}")
+        write_listen_outputs(guide, tracks, result.audio, staging)  # <guide>.epub and site/
         _write_manifest(guide, report, engine.describe(), key, result, staging)
         _swap_into_place(staging, target)
     finally:
