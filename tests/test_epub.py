@@ -87,8 +87,14 @@ def test_ace_finds_no_violation(clinic, tmp_path):
     assert report["earl:result"]["earl:outcome"] == "pass"
     metadata = report["a11y-metadata"]
     assert not metadata["empty"]
-    for name in ("schema:accessMode", "schema:accessibilityFeature", "schema:accessibilitySummary",
-                 "schema:accessibilityHazard", "schema:accessModeSufficient", "dcterms:conformsTo"):
+    for name in (
+        "schema:accessMode",
+        "schema:accessibilityFeature",
+        "schema:accessibilitySummary",
+        "schema:accessibilityHazard",
+        "schema:accessModeSufficient",
+        "dcterms:conformsTo",
+    ):
         assert name in metadata["present"]
 
 

@@ -95,6 +95,11 @@ class Part:
     def audio(self) -> str:
         return f"audio/{self.stem}.mp3"
 
+    @property
+    def prefix(self) -> str:
+        """What the label adds before the title: "Part 2: " (or nothing)."""
+        return self.label.removesuffix(self.title.text)
+
     def sentences(self) -> Iterator[Sentence]:
         yield self.title
         yield from _sentences(self.blocks)

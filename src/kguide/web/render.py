@@ -116,5 +116,7 @@ def tel_href(phone: str, country_code: str = "") -> str:
 @lru_cache(maxsize=8)
 def help_lines(language: str) -> dict | None:
     """The emergency and crisis numbers for a language tag, or None when kguide has none."""
-    data = tomllib.loads(files("kguide").joinpath("data").joinpath("help_lines.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(
+        files("kguide").joinpath("data").joinpath("help_lines.toml").read_text(encoding="utf-8")
+    )
     return data.get(language)
