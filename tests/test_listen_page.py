@@ -5,7 +5,9 @@ time is marked, and the keyboard alone reaches every control."""
 
 from __future__ import annotations
 
+import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -211,3 +213,30 @@ def test_reduced_motion_turns_smooth_scrolling_off(browser, site):
         behaviours[motion] = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
         context.close()
     assert behaviours == {"reduce": "auto", "no-preference": "smooth"}
+
+
+def test_each_clinic_gets_its_own_page_and_book(clinics_build):
+    clinics = {
+        "lakeside": ("Lakeside Test Clinic", "555-0100"),
+        "hilltop": ("Hilltop Test Clinic", "555-0199"),
+    }
+    for clinic_id, (name, phone) in clinics.items():
+        folder = clinics_build / clinic_id
+        html = (folder / "site" / "index.html").read_text(encoding="utf-8")
+        assert name in html and f'href="tel:{phone.replace("-", "")}"' in html
+        others = [n for i, (n, _) in clinics.items() if i != clinic_id]
+        assert not any(n in html for n in others)
+        with zipfile.ZipFile(folder / "clinics.epub") as book:
+            opf = book.read("EPUB/package.opf").decode()
+        assert f"<dc:creator>{name}</dc:creator>" in opf
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert {"clinics.epub", "site/index.html", "site/audio/clinics.mp3"} <= set(manifest["outputs"])
+        # the site's files are the build's own (same bytes), so the folder can be published alone
+        for name_ in (
+            "audio/clinics.mp3",
+            "audio/clinics.m4b",
+            "captions.vtt",
+            "booklet.pdf",
+            "clinics.epub",
+        ):
+            assert (folder / "site" / name_).read_bytes() == (folder / name_).read_bytes(), name_
