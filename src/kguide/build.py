@@ -171,7 +171,8 @@ def build_guide(
         )
         for warning in result.audio.rate_warnings({s.stem for s in guide.sections}):
             log(f"warning: {warning}")
-        write_listen_outputs(guide, tracks, result.audio, staging)  # <guide>.epub and site/
+        if result.audio is not None:  # <guide>.epub and site/ pair the text with the audio
+            write_listen_outputs(guide, tracks, result.audio, staging)
         _write_manifest(guide, report, engine.describe(), key, result, staging)
         _swap_into_place(staging, target)
     finally:
