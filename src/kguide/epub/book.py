@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..web.readalong import Part, ReadAlong, SiteFacts
-from ..web.render import FONT_FAMILY, clock, environment, static_file, web_fonts
+from ..web.render import FONT_FAMILY, clock, environment, font_files, static_file
 from .cover import cover_svg
 
 ACTIVE_CLASS = "-epub-media-overlay-active"
@@ -77,9 +77,9 @@ def write_epub(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
         add(href, source, MEDIA_TYPES[source.suffix.lower()])
         images[source] = f"../{href}"
     fonts = []
-    for name, weight, style, data in web_fonts():
-        add(f"fonts/{name}", data, "font/woff2")
-        fonts.append((f"../fonts/{name}", weight, style))
+    for source, weight, style in font_files():
+        add(f"fonts/{source.name}", source, "font/ttf")
+        fonts.append((f"../fonts/{source.name}", weight, style))
     css = env.get_template("book.css.j2").render(fonts=fonts, family=FONT_FAMILY, active=ACTIVE_CLASS)
     add("css/book.css", css.encode(), "text/css")
     add("images/cover.svg", cover_svg(facts).encode(), "image/svg+xml", properties="cover-image")
@@ -138,7 +138,7 @@ def _zip(target: Path, files: dict[str, bytes | Path], container: str) -> None:
         book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         book.writestr("META-INF/container.xml", container, compress_type=zipfile.ZIP_DEFLATED)
         for href, content in files.items():
-            packed = Path(href).suffix in (".xhtml", ".smil", ".opf", ".css", ".svg")
+            packed = Path(href).suffix in (".xhtml", ".smil", ".opf", ".css", ".svg", ".ttf")
             method = zipfile.ZIP_DEFLATED if packed else zipfile.ZIP_STORED
             data = content.read_bytes() if isinstance(content, Path) else content
             book.writestr(f"EPUB/{href}", data, compress_type=method)

@@ -3,7 +3,6 @@ the help lines (emergency and crisis numbers)."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -70,34 +69,17 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 # ---- the font ---------------------------------------------------------------------------------
 
-FONT_FILES = {
-    (400, "normal"): "AtkinsonHyperlegible-Regular",
-    (700, "normal"): "AtkinsonHyperlegible-Bold",
-    (400, "italic"): "AtkinsonHyperlegible-Italic",
-    (700, "italic"): "AtkinsonHyperlegible-BoldItalic",
-}
+FONT_FAMILY = "Atkinson Hyperlegible"
 
 
-@lru_cache(maxsize=1)
-def web_fonts() -> tuple[tuple[str, int, str, bytes], ...]:
-    """(file name, weight, style, bytes) of each face of the booklet's font as WOFF2 (about half
-    the size of the TrueType files the font package ships), converted once per run."""
-    from fontTools.ttLib import TTFont
-
+def font_files() -> list[tuple[Path, int, str]]:
+    """(TrueType file, weight, style) of each face of the booklet's font, from its Python
+    package. Browsers fetch only the faces a page uses; the files are copied as they are, since
+    making WOFF2 of them takes seconds of every build for some 60 KB a face."""
     from ..booklet import font_faces
 
-    folder, _faces = font_faces()
-    out = []
-    for (weight, style), stem in FONT_FILES.items():
-        font = TTFont(str(folder / f"{stem}.ttf"))
-        font.flavor = "woff2"
-        buffer = io.BytesIO()
-        font.save(buffer)
-        out.append((f"{stem}.woff2", weight, style, buffer.getvalue()))
-    return tuple(out)
-
-
-FONT_FAMILY = "Atkinson Hyperlegible"
+    folder, faces = font_faces()
+    return [(folder / Path(face["url"]).name, face["weight"], face["style"]) for face in faces]
 
 
 # ---- phone numbers and help lines -------------------------------------------------------------

@@ -16,12 +16,12 @@ from .render import (
     FONT_FAMILY,
     clock,
     environment,
+    font_files,
     help_lines,
     link_or_copy,
     megabytes,
     static_file,
     tel_href,
-    web_fonts,
 )
 
 SITE = "site"
@@ -69,9 +69,9 @@ def _write_fonts(site: Path) -> list[tuple[str, int, str]]:
     folder = site / "fonts"
     folder.mkdir()
     faces = []
-    for name, weight, style, data in web_fonts():
-        (folder / name).write_bytes(data)
-        faces.append((f"fonts/{name}", weight, style))
+    for source, weight, style in font_files():
+        link_or_copy(source, folder / source.name)
+        faces.append((f"fonts/{source.name}", weight, style))
     return faces
 
 
