@@ -3,11 +3,12 @@
 The folder holds everything it shows or offers (audio, captions, booklets, EPUB, font, pictures),
 so it can be copied to any static host, or opened from disk, and asks nothing of any other
 server. The audio and documents are hard links to the build's own files where the file system
-allows (no second copy on disk), else copies.
+allows (no second copy on disk), else copies; the font and pictures are always copies.
 """
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def _write_fonts(site: Path) -> list[tuple[str, int, str]]:
     folder.mkdir()
     faces = []
     for source, weight, style in font_files():
-        link_or_copy(source, folder / source.name)
+        shutil.copyfile(source, folder / source.name)  # never a link into the installed package
         faces.append((f"fonts/{source.name}", weight, style))
     return faces
 
@@ -80,7 +81,8 @@ def _copy_figures(text: ReadAlong, site: Path) -> dict[Path, str]:
     out = {}
     for number, source in enumerate(text.figures, start=1):
         relative = f"images/{number:02d}-{source.name}"
-        link_or_copy(source, site / relative)
+        (site / relative).parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, site / relative)  # a copy: the guide's own file may change later
         out[source] = relative
     return out
 
