@@ -188,3 +188,18 @@ def test_every_section_sentence_has_an_id_and_a_clip(book):
         unclipped = [("".join(s.itertext())) for s in spans if s.get("id") not in clipped]
         # only the heading of the introduction and of "contact us" is not spoken
         assert len(unclipped) <= 1, (name, unclipped)
+
+
+def test_a_guide_with_a_picture(mini_build):
+    """The picture is in the book, described, and read in sync ("A picture shows: ...")."""
+    epub = mini_build / "mini.epub"
+    messages = [m for m in epubcheck(epub) if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert not messages, messages
+    with zipfile.ZipFile(epub) as book:
+        page = ET.fromstring(book.read("EPUB/text/01-welcome.xhtml"))
+        image = next(page.iter(f"{XHTML}img"))
+        assert image.get("alt") == "A soft chair in a quiet room"
+        assert book.read("EPUB/" + image.get("src").removeprefix("../")).startswith(b"\x89PNG")
+        pars = _overlays(book)["EPUB/smil/01-welcome.smil"]
+        assert any(src.endswith("#" + image.get("id")) for src, *_ in pars)
+    assert (mini_build / "site" / "images" / "01-chair.png").is_file()
