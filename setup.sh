@@ -2,17 +2,34 @@
 # Sets up kguide on a Debian or Ubuntu machine and builds the sample guide into build/.
 #   ./setup.sh             system packages (apt-get, when run as root or with sudo), the Python
 #                          virtual environment .venv with kguide in it, then `kguide build`
-#   ./setup.sh --no-build  the same without the build (used by ./test.sh)
+#   ./setup.sh --no-build  the same without the build
+#   ./setup.sh --test-tools  also the checkers the tests run (used by ./test.sh, no build):
+#                          Java for EPUBCheck, Chromium, Node.js and npm from apt; axe-core and
+#                          Ace by DAISY from npm into .tools/ (using the system Chromium)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 build=1
-[ "${1:-}" = "--no-build" ] && build=0
+test_tools=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) build=0 ;;
+    --test-tools) build=0; test_tools=1 ;;
+    *) echo "setup: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 # System packages: eSpeak NG (the system voice pyttsx3 drives on Linux), ffmpeg (audio
 # encoding and loudness), Pango and HarfBuzz-Subset (WeasyPrint's text layout and font
 # embedding), poppler-utils (PDF checks in tests), diction (GNU style, a reference in tests).
 packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils diction)
+# For the tests only: Java runs EPUBCheck (its jar comes in the PyPI package `epubcheck`),
+# Chromium runs the listen page's browser tests and Ace, Node.js and npm install axe-core and Ace.
+# (Node.js from another source, with its own npm, is used as it is.)
+if [ "$test_tools" = 1 ]; then
+  packages+=(default-jre-headless chromium)
+  command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -48,6 +65,19 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
   echo "$want" > "$stamp"
+fi
+
+# axe-core and Ace by DAISY, for the tests, in .tools/ (not in git). Puppeteer, which Ace
+# drives, is told to use the system Chromium and never to download a browser of its own.
+if [ "$test_tools" = 1 ]; then
+  tools_want="@daisy/ace-cli@1.4.6 axe-core@4.14.1"
+  if [ "$(cat .tools/.installed 2>/dev/null)" != "$tools_want" ]; then
+    echo "setup: installing the test checkers into .tools ($tools_want)"
+    mkdir -p .tools
+    [ -f .tools/package.json ] || echo '{ "private": true }' > .tools/package.json
+    (cd .tools && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error $tools_want >/dev/null)
+    echo "$tools_want" > .tools/.installed
+  fi
 fi
 
 if [ "$build" = 1 ]; then

@@ -2,5 +2,5 @@
 # Runs kguide's tests (setting up first, without building the sample, if needed).
 set -euo pipefail
 cd "$(dirname "$0")"
-./setup.sh --no-build
+./setup.sh --test-tools
 exec .venv/bin/python -m pytest -q "$@"

@@ -32,6 +32,7 @@ from .narration.script import build_script, transcript
 from .narration.spoken import guide_lexicon
 from .readability import html_report
 from .readability.report import ReadingReport, check_guide, reading_failure, strict_failure
+from .web import write_listen_outputs
 
 MANIFEST = "manifest.json"
 
@@ -212,6 +213,8 @@ def build_guide(
             raise StrictError(
                 [Problem(w, target) for w in warnings] + [Problem("strict mode: warnings fail the build")]
             )
+        if result.audio is not None:  # <guide>.epub and site/ pair the text with the audio
+            write_listen_outputs(guide, tracks, result.audio, staging)
         _write_manifest(guide, report, described, key, result, staging)
         _swap_into_place(staging, target)
     finally:

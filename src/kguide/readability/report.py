@@ -21,7 +21,14 @@ from .prose import Passage, Sentence, SourceFile, passages
 from .rules import DEFAULT_TARGET, Context, Finding, display, find_all
 from .wordlist import guide_word_list
 
-__all__ = ["ReadingReport", "Sentence", "check_guide", "reading_failure", "section_sentences", "strict_failure"]
+__all__ = [
+    "ReadingReport",
+    "Sentence",
+    "check_guide",
+    "reading_failure",
+    "section_sentences",
+    "strict_failure",
+]
 
 SCOPE_NOTE = (
     "Scored: paragraphs, list items (each item at least one sentence) and notes. "

@@ -1,0 +1,2 @@
+"""The read-along EPUB 3 (Media Overlays): the guide's text, sentence by sentence in sync with
+its audio."""

@@ -1,0 +1,107 @@
+"""The listen page: `site/` in the build folder, to publish as it is at the clinic's audio_url.
+
+The folder holds everything it shows or offers (audio, captions, booklets, EPUB, font, pictures),
+so it can be copied to any static host, or opened from disk, and asks nothing of any other
+server. The audio and documents are hard links to the build's own files where the file system
+allows (no second copy on disk), else copies; the font and pictures are always copies.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .readalong import ReadAlong, SiteFacts
+from .render import (
+    FONT_FAMILY,
+    clock,
+    environment,
+    font_files,
+    help_lines,
+    link_or_copy,
+    megabytes,
+    static_file,
+    tel_href,
+)
+
+SITE = "site"
+PAGE = "index.html"
+
+
+@dataclass(frozen=True)
+class Download:
+    href: str
+    label: str
+    detail: str  # format, length, size
+
+
+def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
+    """Write `build`/site/ from the build's audio, captions, booklets and EPUB."""
+    site = build / SITE
+    site.mkdir()
+    env = environment(facts.templates, "site")
+    for name in ("listen.css", "listen.js"):
+        (site / name).write_text(static_file(env, name), encoding="utf-8")
+    fonts = _write_fonts(site)
+    images = _copy_figures(text, site)
+    for relative in [text.whole_audio, "captions.vtt"] + [p.audio for p in text.parts]:
+        link_or_copy(build / relative, site / relative)
+    downloads = _downloads(text, facts, build, site)
+    lines = help_lines(facts.language)
+    page = env.get_template("index.html.j2").render(
+        facts=facts,
+        clinic=facts.clinic,
+        text=text,
+        parts=text.parts,
+        downloads=downloads,
+        fonts=fonts,
+        font_family=FONT_FAMILY,
+        images=images,
+        help=lines,
+        clinic_tel=tel_href(facts.clinic.phone, (lines or {}).get("country_code", "")),
+        tel=tel_href,
+    )
+    (site / PAGE).write_text(page, encoding="utf-8")
+    return site
+
+
+def _write_fonts(site: Path) -> list[tuple[str, int, str]]:
+    folder = site / "fonts"
+    folder.mkdir()
+    faces = []
+    for source, weight, style in font_files():
+        shutil.copyfile(source, folder / source.name)  # never a link into the installed package
+        faces.append((f"fonts/{source.name}", weight, style))
+    return faces
+
+
+def _copy_figures(text: ReadAlong, site: Path) -> dict[Path, str]:
+    """Each picture of the guide as images/NN-name, so names from different folders never clash."""
+    out = {}
+    for number, source in enumerate(text.figures, start=1):
+        relative = f"images/{number:02d}-{source.name}"
+        (site / relative).parent.mkdir(exist_ok=True)
+        shutil.copyfile(source, site / relative)  # a copy: the guide's own file may change later
+        out[source] = relative
+    return out
+
+
+def _downloads(text: ReadAlong, facts: SiteFacts, build: Path, site: Path) -> dict[str, list[Download]]:
+    whole = text.whole_audio
+    m4b = str(Path(whole).with_suffix(".m4b"))
+    epub = f"{facts.name}.epub"
+    files = [m4b, epub] + [name for name, _ in facts.booklets]
+    for relative in files:
+        link_or_copy(build / relative, site / relative)
+    length = f"{round(text.seconds / 60)} min" if text.seconds >= 60 else "under 1 min"
+    main = [
+        Download(whole, "The whole guide", f"MP3, {length}, {megabytes(site / whole)}"),
+        Download(m4b, "Audiobook with a chapter for each part", f"M4B, {length}, {megabytes(site / m4b)}"),
+        Download(epub, "E-book: read and listen at the same time", f"EPUB, {megabytes(site / epub)}"),
+    ] + [Download(name, label, megabytes(site / name)) for name, label in facts.booklets]
+    parts = [
+        Download(p.audio, p.label, f"MP3, {clock(p.seconds)}, {megabytes(site / p.audio)}")
+        for p in text.parts
+    ]
+    return {"main": main, "parts": parts}
