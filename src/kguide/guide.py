@@ -21,6 +21,7 @@ from mdit_py_plugins.container import container_plugin
 
 from .config import CONFIG_NAME, GuideConfig, load_config
 from .errors import GuideError, Problem
+from .inputs import check_guide_size, read_text
 
 SECTION_RE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 FRONT_MATTER_KEYS = {"title", "layout"}
@@ -207,7 +208,7 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
     config, clinic = _with_clinic(load_config(folder), clinic, folder)
     problems: list[Problem] = []
     sections = []
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
     numbers: dict[int, Path] = {}
     for path in files:
         match = SECTION_RE.match(path.name)
@@ -229,6 +230,7 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
         problems.append(Problem("the guide has no sections (NN-slug.md files)", folder))
     if problems:
         raise GuideError(problems)
+    check_guide_size([s.path for s in sections], folder)
     extras = [folder / name for name in OPTIONAL_INPUTS if (folder / name).is_file()]
     inputs = tuple([folder / CONFIG_NAME] + [s.path for s in sections] + _figure_paths(sections) + extras)
     if config.clinic.logo:
@@ -294,7 +296,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 
 def _load_section(path: Path, number: int, slug: str, folder: Path, config: GuideConfig) -> Section:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, folder)
     meta, body, offset = _split_front_matter(text, path)
     problems = []
     for key in meta:

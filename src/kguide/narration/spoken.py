@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..errors import GuideError, Problem
+from ..inputs import read_text
 
 LEXICON_NAME = "lexicon.toml"
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -100,8 +101,8 @@ def load_lexicon(guide_folder: Path) -> Lexicon:
     """kguide's defaults, plus the guide's own lexicon.toml when it has one."""
     lexicon = default_lexicon()
     own = guide_folder / LEXICON_NAME
-    if own.is_file():
-        lexicon = lexicon.merged(_parse(own.read_text(encoding="utf-8"), own))
+    if own.exists() or own.is_symlink():
+        lexicon = lexicon.merged(_parse(read_text(own, guide_folder), own))
     return lexicon
 
 

@@ -24,6 +24,7 @@ from ..guide import (
     Section,
     plain_text,
 )
+from ..inputs import read_text
 from .formulas import Figures, measure_sentence
 from .text import WORD_RE, split_sentences, word_spans
 
@@ -33,7 +34,7 @@ class SourceFile:
 
     def __init__(self, path: Path):
         self.path = path
-        self.lines = path.read_text(encoding="utf-8").splitlines()
+        self.lines = read_text(path, path.parent).splitlines()
 
     def line(self, number: int) -> str:
         return self.lines[number - 1] if 0 < number <= len(self.lines) else ""

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import GuideError, Problem
+from ..inputs import read_text
 from .text import word_spans
 
 GUIDE_LIST = "plain_words.tsv"
@@ -164,6 +165,6 @@ def load_word_list(guide_folder: Path) -> WordList:
     """The shipped list, updated by the guide's own plain_words.tsv if it has one."""
     entries = dict(_shipped())
     own = guide_folder / GUIDE_LIST
-    if own.is_file():
-        entries.update(_parse(own.read_text(encoding="utf-8"), own))
+    if own.exists() or own.is_symlink():
+        entries.update(_parse(read_text(own, guide_folder), own))
     return WordList({k: e for k, e in entries.items() if e is not None})
