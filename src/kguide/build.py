@@ -19,7 +19,7 @@ from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import booklet, ownership
+from . import booklet, offline, ownership
 from .guide import Guide, load_guide
 from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
@@ -110,6 +110,7 @@ def build_guide(
     clinic: str = "",
 ) -> BuildResult:
     """Build the guide for one clinic ("" for its single [clinic]) into its output folder."""
+    offline.apply()  # no telemetry, no sound server: before any engine or tool starts
     guide, report = check(guide_dir, clinic)
     if report.failed:
         raise reading_failure(report, guide)
@@ -137,7 +138,11 @@ def build_guide(
         # Template errors show before any slow work; the booklet then renders in a thread of its
         # own while the audio is made (ffmpeg runs in other processes, so both cores work).
         pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
-        with ownership.temp_work(staging), ThreadPoolExecutor(max_workers=1) as pool:
+        with (
+            ownership.temp_work(staging),
+            offline.confine_caches(cache_root),
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
             printing = pool.submit(booklet.write_booklets, guide, pages, staging)
             tracks = build_script(guide, lexicon, rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")

@@ -211,6 +211,9 @@ def _code(run) -> int:
 
 
 def main() -> None:
+    from . import offline
+
+    offline.apply()  # before any library that would phone home or write under HOME loads
     try:
         cli()
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the trace on request

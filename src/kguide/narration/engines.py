@@ -12,6 +12,7 @@ import wave
 from pathlib import Path
 from typing import Protocol
 
+from .. import offline
 from ..errors import Problem, RenderError, ToolMissingError
 
 
@@ -29,6 +30,7 @@ class Pyttsx3Engine:
     name = "pyttsx3"
 
     def __init__(self, voice: str, rate: int, language: str):
+        offline.apply()  # eSpeak NG loads PulseAudio, which would make folders under HOME
         try:
             import pyttsx3
         except ImportError:
@@ -122,6 +124,7 @@ class PiperEngine:
     NATURAL_WPM = 199.0
 
     def __init__(self, voice: str, rate: int):
+        offline.apply()  # before onnxruntime loads: no telemetry, nothing under HOME
         try:
             import piper  # noqa: F401
         except ImportError:
@@ -158,6 +161,7 @@ class PiperEngine:
         if self._voice is None:
             from piper import PiperVoice
 
+            offline.disable_onnxruntime_telemetry()
             self._voice = PiperVoice.load(self.model, self.config)
         return self._voice
 
