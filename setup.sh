@@ -11,8 +11,9 @@ build=1
 
 # System packages: eSpeak NG (the system voice pyttsx3 drives on Linux), ffmpeg (audio
 # encoding and loudness), Pango and HarfBuzz-Subset (WeasyPrint's text layout and font
-# embedding), poppler-utils (PDF checks in tests), diction (GNU style, a reference in tests).
-packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils diction)
+# embedding), poppler-utils (PDF checks in tests), diction (GNU style, a reference in tests),
+# strace (a test watches a build for network connections).
+packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils diction strace)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
