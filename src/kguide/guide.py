@@ -22,6 +22,7 @@ from mdit_py_plugins.container import container_plugin
 from .config import CONFIG_NAME, GuideConfig, load_config
 from .errors import GuideError, Problem
 from .inputs import check_guide_size, read_text
+from .limits import nesting_problems
 
 SECTION_RE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
 FRONT_MATTER_KEYS = {"title", "layout"}
@@ -322,6 +323,7 @@ def _load_section(path: Path, number: int, slug: str, folder: Path, config: Guid
         )
     body = _render_template(body, path, offset, config)
     blocks = _parse_markdown(body, path, offset, folder, problems)
+    problems.extend(nesting_problems(blocks, path))
     # Each medium's headings must run in order (headings may sit in print-only or audio-only).
     for problem in _heading_problems(_view(blocks, "print"), path) + _heading_problems(
         _view(blocks, "audio"), path

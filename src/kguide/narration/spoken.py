@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import GuideError, Problem
 from ..inputs import read_text
+from ..limits import UnsafePattern, compile_pattern, substitute
 
 LEXICON_NAME = "lexicon.toml"
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -32,7 +33,7 @@ _URL = re.compile(
 @dataclass(frozen=True)
 class Lexicon:
     words: dict[str, str] = field(default_factory=dict)
-    patterns: tuple[tuple[re.Pattern, str], ...] = ()
+    patterns: tuple[tuple[re.Pattern, str], ...] = ()  # regex-module patterns (limits.py)
 
     def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon({**self.words, **other.words}, self.patterns + other.patterns)
@@ -43,7 +44,7 @@ class Lexicon:
             pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
             text = pattern.sub(lambda m: self.words[m.group()], text)
         for regex, replacement in self.patterns:
-            text = regex.sub(replacement, text)
+            text = substitute(regex, replacement, text)
         return text
 
 
@@ -80,7 +81,9 @@ def _parse(text: str, path: Path) -> Lexicon:
                 problems.append(Problem(f"{kind} entry {key!r} must be a string", path, line_of(key)))
             elif kind == "patterns":
                 try:
-                    patterns.append((re.compile(key), value))
+                    patterns.append((compile_pattern(key), value))
+                except UnsafePattern as exc:
+                    problems.append(Problem(f"pattern {key!r} cannot be used: {exc}", path, line_of(key)))
                 except re.error as exc:
                     problems.append(
                         Problem(

@@ -140,7 +140,9 @@ def syllables(word: str) -> int:
         return sum(syllables(part) for part in word.split("-") if part)
     if word in SERVICE_NUMBERS:
         return sum(syllables(_ONES[int(d)]) for d in word)
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit: "²" is a digit that int() refuses
+        if len(word) > 6:  # said digit by digit, like number_words does: linear in its length
+            return sum(syllables(_ONES[int(d)]) for d in word)
         return sum(syllables(w) for w in number_words(int(word)).split())
     lower = word.lower().replace("\u2019", "'")
     count = dictionary_syllables(lower)
