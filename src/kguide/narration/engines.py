@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import wave
 from pathlib import Path
 from typing import Protocol
 
 from .. import offline
-from ..errors import Problem, RenderError, ToolMissingError
+from ..errors import GuideError, Problem, RenderError, ToolMissingError
 
 
 class Engine(Protocol):
@@ -162,7 +163,14 @@ class PiperEngine:
             from piper import PiperVoice
 
             offline.disable_onnxruntime_telemetry()
-            self._voice = PiperVoice.load(self.model, self.config)
+            try:
+                self._voice = PiperVoice.load(self.model, self.config)
+            except Exception as exc:  # onnxruntime and piper raise types of their own
+                raise GuideError(
+                    Problem(
+                        f"is not a Piper voice the ONNX runtime can load ({type(exc).__name__})", self.model
+                    )
+                ) from None
         return self._voice
 
     def synthesize(self, text: str, target: Path) -> None:
@@ -202,6 +210,12 @@ def _piper_voice_files(voice: str) -> tuple[Path, Path]:
     config = model.with_name(model.name + ".json")
     if not config.is_file():
         raise ToolMissingError(f"Piper voice config not found: {config}")
+    try:
+        settings = json.loads(config.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise GuideError(Problem(f"is not a Piper voice config (JSON): {exc}", config)) from None
+    if not isinstance(settings, dict) or "phoneme_id_map" not in settings:
+        raise GuideError(Problem("is not a Piper voice config: it has no phoneme_id_map", config))
     return model, config
 
 
