@@ -14,12 +14,11 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import ROOT
 
-GUARD = '''
+GUARD = """
 import os, socket
 _log = os.environ["KGUIDE_TEST_SOCKET_LOG"]
 
@@ -49,7 +48,7 @@ def getaddrinfo(host, *args, **kwargs):
 socket.socket.connect = connect
 socket.socket.connect_ex = connect_ex
 socket.getaddrinfo = getaddrinfo
-'''
+"""
 
 SECTION = """---
 title: Coming in
@@ -94,7 +93,17 @@ def test_piper_build_opens_no_connection_and_writes_only_its_folders(tmp_path):
         "PYTHONPATH": os.pathsep.join([str(guard), str(ROOT / "src")]),
         "KGUIDE_TEST_SOCKET_LOG": str(sockets),
     }
-    command = [sys.executable, "-m", "kguide", "build", str(guide), "--out", str(out), "--cache-dir", str(cache)]
+    command = [
+        sys.executable,
+        "-m",
+        "kguide",
+        "build",
+        str(guide),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(cache),
+    ]
     traced = _works("strace", "-f", "-o", os.devnull)
     if traced:
         command = ["strace", "-f", "-qq", "-e", "trace=connect", "-o", str(trace), *command]

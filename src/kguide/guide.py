@@ -210,6 +210,7 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
     problems: list[Problem] = []
     sections = []
     files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+    check_guide_size(files, folder)
     numbers: dict[int, Path] = {}
     for path in files:
         match = SECTION_RE.match(path.name)
@@ -231,7 +232,6 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
         problems.append(Problem("the guide has no sections (NN-slug.md files)", folder))
     if problems:
         raise GuideError(problems)
-    check_guide_size([s.path for s in sections], folder)
     extras = [folder / name for name in OPTIONAL_INPUTS if (folder / name).is_file()]
     inputs = tuple([folder / CONFIG_NAME] + [s.path for s in sections] + _figure_paths(sections) + extras)
     if config.clinic.logo:

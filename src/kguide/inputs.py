@@ -99,7 +99,7 @@ def read_text(path: Path, guide_folder: Path, limit: int = MAX_FILE_BYTES) -> st
 
 def check_guide_size(paths: list[Path], folder: Path) -> None:
     """All the sections together stay under MAX_GUIDE_BYTES."""
-    total = sum(p.stat().st_size for p in paths if p.is_file())
+    total = sum(p.stat().st_size for p in paths if p.is_file() and inside(p, folder))
     if total > MAX_GUIDE_BYTES:
         raise GuideError(
             Problem(
