@@ -66,6 +66,9 @@ def _inside_a_guide(folder: Path) -> Path | None:
 
 
 def _risk(role: str, folder: Path, protected: list[tuple[Path, str]]) -> Problem | None:
+    for part in (folder, *folder.parents):
+        if part.exists() and not part.is_dir():
+            return Problem(f"the {role} cannot be made: {part} is a file, not a folder", folder)
     real = folder.resolve()
     for other, name in protected:
         if how := _overlap(real, other.resolve()):
