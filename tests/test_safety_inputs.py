@@ -117,6 +117,20 @@ CASES = [
         BOTH,
     ),
     (
+        "logo-linked-outside",
+        lambda g: (
+            _link_out(g, "logo.png", (GUIDES / "mini" / "chair.png").read_bytes()),
+            (g / "guide.toml").write_text(
+                (g / "guide.toml").read_text().replace(
+                    'website = "www.example.org/lakeside"',
+                    'website = "www.example.org/lakeside"\nlogo = "logo.png"\nlogo_alt = "Our logo"',
+                )
+            ),
+        ),
+        "guide.toml:12: 'clinic.logo' must be a file inside the guide folder: 'logo.png'",
+        BOTH,
+    ),
+    (
         "section-too-big",
         lambda g: (g / "03-long.md").write_text(_section("Rest well today. " * 15_000)),
         "03-long.md: is too big: more than 200 KB",

@@ -48,14 +48,18 @@ def read_bytes(path: Path, guide_folder: Path, limit: int = MAX_FILE_BYTES) -> b
     except OSError as exc:
         raise GuideError(Problem(f"cannot be read: {exc.strerror or exc}", path)) from None
     if len(data) > limit:
-        raise GuideError(
-            Problem(
-                f"is too big: more than {limit // 1000} KB (the limit for one file; "
-                "split a long section into several)",
-                path,
-            )
-        )
+        raise _too_big(path, limit)
     return data
+
+
+def _too_big(path: Path, limit: int) -> GuideError:
+    return GuideError(
+        Problem(
+            f"is too big: more than {limit // 1000} KB (the limit for one file; "
+            "split a long section into several)",
+            path,
+        )
+    )
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -99,7 +103,11 @@ def read_text(path: Path, guide_folder: Path, limit: int = MAX_FILE_BYTES) -> st
 
 def check_guide_size(paths: list[Path], folder: Path) -> None:
     """All the sections together stay under MAX_GUIDE_BYTES."""
-    total = sum(p.stat().st_size for p in paths if p.is_file() and inside(p, folder))
+    sizes = {p: p.stat().st_size for p in paths if p.is_file() and inside(p, folder)}
+    big = [p for p, size in sizes.items() if size > MAX_FILE_BYTES]
+    if big:  # one file past its own limit: name it, not the whole guide
+        raise GuideError([_too_big(p, MAX_FILE_BYTES).problems[0] for p in big])
+    total = sum(sizes.values())
     if total > MAX_GUIDE_BYTES:
         raise GuideError(
             Problem(
