@@ -90,6 +90,10 @@ def build_clinics(
     for clinic in options.clinics:
         load_guide(guide_dir, clinic)  # a mistyped --clinic fails here, before anything is built
     wanted = options.clinics or tuple(guide.config.clinics) or ("",)
+    cache_root = options.cache_dir or options.out / ".cache"
+    for clinic in wanted:  # before anything is written: no output folder may put a guide at risk
+        target = options.out / guide.name / clinic if clinic else options.out / guide.name
+        ownership.check_folders(guide.folder, options.out, target, cache_root, _templates_roots(guide))
     results = [build_guide(guide_dir, options, log, progress, clinic) for clinic in wanted]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
