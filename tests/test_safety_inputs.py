@@ -5,6 +5,7 @@ files too big, lists nested too deep, lexicon patterns that would hang."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -84,6 +85,12 @@ CASES = [
         "folder-named-like-a-section",
         lambda g: (g / "03-notes.md").mkdir(),
         "03-notes.md: is a folder, not a file",
+        BOTH,
+    ),
+    (
+        "pipe-named-like-a-section",
+        lambda g: os.mkfifo(g / "03-pipe.md"),
+        "03-pipe.md: is not a regular file",
         BOTH,
     ),
     (

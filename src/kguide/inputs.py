@@ -42,6 +42,8 @@ def read_bytes(path: Path, guide_folder: Path, limit: int = MAX_FILE_BYTES) -> b
     require_inside(path, guide_folder)
     if path.is_dir():
         raise GuideError(Problem("is a folder, not a file", path))
+    if path.exists() and not path.is_file():  # a pipe or a device would block or never end
+        raise GuideError(Problem("is not a regular file (a pipe or a device?)", path))
     try:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
