@@ -61,6 +61,7 @@ words = st.sampled_from(
         "café",
         "naïve",
         "\u200b",
+        "7" * 4500,
         "—",
         "'",
         '"',
