@@ -128,7 +128,9 @@ CASES = [
         lambda g: (
             _link_out(g, "logo.png", (GUIDES / "mini" / "chair.png").read_bytes()),
             (g / "guide.toml").write_text(
-                (g / "guide.toml").read_text().replace(
+                (g / "guide.toml")
+                .read_text()
+                .replace(
                     'website = "www.example.org/lakeside"',
                     'website = "www.example.org/lakeside"\nlogo = "logo.png"\nlogo_alt = "Our logo"',
                 )
