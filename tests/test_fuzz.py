@@ -20,7 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kguide.errors import KguideError
-from kguide.guide import load_guide
+
+try:  # the loader has a module of its own once the model is split out of guide.py
+    from kguide.loader import load_guide
+except ImportError:
+    from kguide.guide import load_guide
 from kguide.readability.report import check_guide
 
 settings.register_profile(
