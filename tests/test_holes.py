@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import GUIDES, run_kguide
 
-from kguide import build, cli
+from kguide import build, cli, ownership
 from kguide.narration.cache import SegmentCache, TrackCache
 from kguide.readability.syllables import fallback_syllables
 
@@ -94,6 +94,7 @@ def test_output_swap_keeps_the_last_build_when_the_rename_fails(tmp_path, monkey
     target = tmp_path / "out" / "guide"
     target.mkdir(parents=True)
     (target / "booklet.pdf").write_text("previous good build")
+    (target / "manifest.json").write_text('{"outputs": {"booklet.pdf": {}}}')  # a build kguide wrote
     staging = tmp_path / "out" / ".guide.tmp-1"
     staging.mkdir()
     (staging / "booklet.pdf").write_text("new build")
@@ -106,7 +107,7 @@ def test_output_swap_keeps_the_last_build_when_the_rename_fails(tmp_path, monkey
 
     monkeypatch.setattr(Path, "rename", failing_rename)
     with pytest.raises(OSError):
-        build._swap_into_place(staging, target)
+        ownership.swap_into_place(staging, target)
     assert (target / "booklet.pdf").read_text() == "previous good build"
 
 

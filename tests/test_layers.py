@@ -12,12 +12,12 @@ PACKAGE = Path(kguide.__file__).resolve().parent
 
 # Lowest first. A module may import from its own layer and those before it.
 LAYERS = [
-    {"__init__", "errors", "text"},
+    {"__init__", "errors", "text", "inputs", "limits", "offline"},
     {"config"},
     {"configfile", "model"},
     {"scan", "markdown"},
     {"loader", "readability", "starter"},
-    {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership", "inputs"},
+    {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership"},
     {"build"},
     {"serve"},
     {"cli", "__main__", "console"},

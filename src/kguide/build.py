@@ -11,7 +11,6 @@ import json
 import platform
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import booklet
+from . import booklet, offline, ownership
 from .errors import KguideError, Problem, StrictError, display
 from .loader import check_clinics, load_guide
 from .model import Guide
@@ -100,6 +99,11 @@ def build_clinics(
     The guide is read, parsed and checked once; each clinic renders the same model."""
     guide, report = check(guide_dir)
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
+    wanted = options.clinics or guide.clinic_ids
+    cache_root = options.cache_dir or options.out / ".cache"
+    for clinic in wanted:  # before anything is written: no output folder may put a guide at risk
+        target = options.out / guide.name / clinic if clinic else options.out / guide.name
+        ownership.check_folders(guide.folder, options.out, target, cache_root, _templates_roots(guide))
     failure = reading_failure(report, guide) if report.failed else None
     if failure is None and (options.strict or guide.config.strict):
         failure = strict_failure(report, guide)
@@ -108,7 +112,6 @@ def build_clinics(
         raise _with_report(failure, report, guide, failed_report)
     if html_report.written_by_kguide(failed_report):
         failed_report.unlink()  # the report of an earlier failed build, now out of date
-    wanted = options.clinics or guide.clinic_ids
     results = [build_guide(guide.bind(clinic), report, options, log, progress) for clinic in wanted]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
@@ -129,21 +132,7 @@ def _with_report(failure: KguideError, report: ReadingReport, guide: Guide, path
 def _remove_single_clinic_build(folder: Path) -> None:
     """A guide that moved from one [clinic] to profiles leaves its old files in OUT/<guide>/
     beside the new clinic folders; remove those files (the ones its manifest lists)."""
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
-        return
-    try:
-        outputs = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", {})
-    except ValueError:
-        return
-    for name in outputs:
-        path = (folder / name).resolve()
-        if path.is_relative_to(folder.resolve()) and path.is_file():
-            path.unlink()
-    manifest.unlink()
-    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
-        if not any(sub.iterdir()):
-            sub.rmdir()
+    ownership.remove_listed(folder)
 
 
 def build_guide(
@@ -155,6 +144,7 @@ def build_guide(
 ) -> BuildResult:
     """Build one clinic's guide (`guide` bound to it; `report` its reading check) into its
     output folder."""
+    offline.apply()  # no telemetry, no sound server: before any engine or tool starts
     engine_name, voice, rate = _voice_settings(guide, options)
     if engine_name == "piper" and voice and not Path(voice).is_absolute():
         voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
@@ -167,26 +157,30 @@ def build_guide(
     described = engine.describe() if engine else {"audio": "none (--no-audio)"}
     out = options.out
     target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name
+    cache_root = options.cache_dir or out / ".cache"
+    ownership.check_folders(guide.folder, out, target, cache_root, _templates_roots(guide))
+    ownership.clean_stale(target)  # a killed build's staging; a replacement cut off half-way
     key = _build_key(guide, described)
     if not options.force and _up_to_date(target, key):
         log(f"{guide.name}: up to date ({target})")
         return BuildResult(guide, target, report, skipped=True)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp makes it private; the build is an ordinary folder
+    staging = ownership.make_staging(target)
     try:
         result = BuildResult(guide, target, report)
         _write_reading(report, guide, staging)
         # Template errors show before any slow work; the booklet then renders in a thread of its
         # own while the audio is made (ffmpeg runs in other processes, so both cores work).
         pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        with (
+            ownership.temp_work(staging),
+            offline.confine_caches(cache_root),
+            ThreadPoolExecutor(max_workers=1) as pool,
+        ):
             printing = pool.submit(booklet.write_booklets, guide, pages, staging)
             tracks = build_script(guide, lexicon, rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
             if engine is not None:
-                cache_root = options.cache_dir or out / ".cache"
                 cache = SegmentCache(cache_root / "tts", engine, factory)
                 finished = TrackCache(cache_root / "tracks", engine, audio.settings())
                 result.audio = narrate(guide, tracks, cache, finished, staging, progress)
@@ -215,29 +209,16 @@ def build_guide(
             )
         if result.audio is not None:  # <guide>.epub and site/ pair the text with the audio
             write_listen_outputs(guide, tracks, result.audio, staging)
+        ownership.seal(staging)
         _write_manifest(guide, report, described, key, result, staging)
-        _swap_into_place(staging, target)
+        ownership.swap_into_place(staging, target)
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        ownership.discard(staging)
     return result
 
 
-def _swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging` with renames only, so readers never see a partial build."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        old.rmdir()
-        target.rename(old)
-    try:
-        staging.rename(target)
-    except OSError:
-        if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _templates_roots(guide: Guide) -> list[Path]:
+    return list(dict.fromkeys([booklet.templates_dir(guide), booklet.package_templates()]))
 
 
 def _write_reading(report: ReadingReport, guide: Guide, folder: Path) -> None:

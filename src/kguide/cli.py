@@ -50,7 +50,22 @@ def _run_each(dirs: list[Path], action) -> int:
             action(folder)
         except KguideError as exc:
             code = max(code, _report_error(exc))
+        except OSError as exc:
+            code = max(code, _report_os_error(exc))
     return code
+
+
+def _report_os_error(exc: OSError) -> int:
+    """A file or folder the system would not read or write (read-only, full disk, a file where
+    a folder should be, a name too long): bad input or a bad place, exit 2, naming the path."""
+    from .errors import Problem
+
+    names = [os.fsdecode(n) for n in (exc.filename, exc.filename2) if n is not None]
+    path = Path(names[-1]) if names else None  # a copy or a move: the place written to
+    reason = exc.strerror or str(exc)
+    if len(names) > 1:
+        reason += f" (from {names[0]})"
+    return _report_error(KguideError(Problem(reason, path)))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "KGUIDE"})
@@ -302,12 +317,17 @@ def _code(run) -> int:
         return run()
     except KguideError as exc:
         return _report_error(exc)
+    except OSError as exc:
+        return _report_os_error(exc)
     except KeyboardInterrupt:
         CONSOLE.interrupted("interrupted; the last good build is unchanged")
         return 130
 
 
 def main() -> None:
+    from . import offline
+
+    offline.apply()  # before any library that would phone home or write under HOME loads
     try:
         cli()
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the trace on request

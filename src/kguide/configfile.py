@@ -27,14 +27,15 @@ from .config import (
     Rules,
 )
 from .errors import GuideError, Problem
+from .inputs import read_text
 
 
 def load_config(guide_dir: Path) -> GuideConfig:
     """Read and validate `guide.toml` in `guide_dir`; raise GuideError listing every problem."""
     path = guide_dir / CONFIG_NAME
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise GuideError(Problem(f"no {CONFIG_NAME} in the guide folder", path))
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, guide_dir)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

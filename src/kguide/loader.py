@@ -7,7 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from . import markdown
+from . import inputs, markdown
 from .config import CONFIG_NAME, GuideConfig
 from .configfile import load_config
 from .errors import GuideError, Problem
@@ -33,7 +33,8 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
     problems: list[Problem] = []
     sections = []
     hashes: dict[str, str] = {}
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+    inputs.check_guide_size(files, folder)
     numbers: dict[int, Path] = {}
     for path in files:
         match = SECTION_RE.match(path.name)
@@ -48,7 +49,7 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
             continue
         numbers[number] = path
         try:
-            data = path.read_bytes()  # the one read of the file: its hash and its text
+            data = inputs.read_bytes(path, folder)  # the one read of the file: its hash and its text
             hashes[path.name] = hashlib.sha256(data).hexdigest()
             sections.append(markdown.parse_section(path, data, number, match.group(2), folder, config))
         except GuideError as exc:
@@ -59,21 +60,19 @@ def load_guide(folder: Path, clinic: str = "") -> Guide:
     if problems:
         raise GuideError(problems)
     texts = {
-        name: (folder / name).read_text(encoding="utf-8")
+        name: inputs.read_text(folder / name, folder)
         for name in OPTIONAL_INPUTS
-        if (folder / name).is_file()
+        if (folder / name).exists() or (folder / name).is_symlink()
     }
-    inputs = [folder / CONFIG_NAME] + [s.path for s in sections] + _figure_paths(sections)
-    inputs += [folder / name for name in texts]
-    inputs += [
-        (folder / c.logo).resolve() for c in (config.clinics or {"": config.clinic}).values() if c.logo
-    ]
-    inputs = tuple(dict.fromkeys(inputs))
-    for path in inputs:
+    paths = [folder / CONFIG_NAME] + [s.path for s in sections] + _figure_paths(sections)
+    paths += [folder / name for name in texts]
+    paths += [(folder / c.logo).resolve() for c in (config.clinics or {"": config.clinic}).values() if c.logo]
+    paths = tuple(dict.fromkeys(paths))
+    for path in paths:
         name = str(path.relative_to(folder))
         if name not in hashes:
             hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    guide = Guide(folder.name, folder, config, tuple(sections), inputs, texts=texts, hashes=hashes)
+    guide = Guide(folder.name, folder, config, tuple(sections), paths, texts=texts, hashes=hashes)
     return guide.bind(clinic) if clinic else guide
 
 

@@ -17,6 +17,8 @@ from mdit_py_plugins.container import container_plugin
 
 from .config import GuideConfig
 from .errors import GuideError, Problem
+from .inputs import decode
+from .limits import nesting_problems
 from .model import (
     PLACEHOLDER_RE,
     TYPICAL_VALUES,
@@ -71,7 +73,7 @@ def _split_front_matter(lines: list[str], path: Path) -> tuple[dict, int]:
 
 def decode_lines(data: bytes, path: Path) -> list[str]:
     """A section file's lines as text (a byte-order mark and CRLF line ends are accepted)."""
-    return data.decode("utf-8-sig").splitlines()
+    return decode(data, path).splitlines()
 
 
 def parse_section(
@@ -107,6 +109,7 @@ def parse_section(
     body = "\n".join(lines[offset:]) + "\n"
     typical = {**TYPICAL_VALUES, **{k: v for k, v in field_values(config).items() if k.startswith("guide.")}}
     blocks = _parse_markdown(body, path, offset, folder, problems, typical)
+    problems.extend(nesting_problems(blocks, path))
     # Each medium's headings must run in order (headings may sit in print-only or audio-only).
     for problem in _heading_problems(_view(blocks, "print"), path) + _heading_problems(
         _view(blocks, "audio"), path

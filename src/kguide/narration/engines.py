@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import wave
 from pathlib import Path
 from typing import Protocol
 
+from .. import offline
 from ..config import ENGINES
-from ..errors import Problem, RenderError, ToolMissingError
+from ..errors import GuideError, Problem, RenderError, ToolMissingError
 
 
 class Engine(Protocol):
@@ -30,6 +32,7 @@ class Pyttsx3Engine:
     name = "pyttsx3"
 
     def __init__(self, voice: str, rate: int, language: str):
+        offline.apply()  # eSpeak NG loads PulseAudio, which would make folders under HOME
         try:
             import pyttsx3
         except ImportError:
@@ -123,6 +126,7 @@ class PiperEngine:
     NATURAL_WPM = 199.0
 
     def __init__(self, voice: str, rate: int):
+        offline.apply()  # before onnxruntime loads: no telemetry, nothing under HOME
         try:
             import piper  # noqa: F401
         except ImportError:
@@ -159,7 +163,15 @@ class PiperEngine:
         if self._voice is None:
             from piper import PiperVoice
 
-            self._voice = PiperVoice.load(self.model, self.config)
+            offline.disable_onnxruntime_telemetry()
+            try:
+                self._voice = PiperVoice.load(self.model, self.config)
+            except Exception as exc:  # onnxruntime and piper raise types of their own
+                raise GuideError(
+                    Problem(
+                        f"is not a Piper voice the ONNX runtime can load ({type(exc).__name__})", self.model
+                    )
+                ) from None
         return self._voice
 
     def synthesize(self, text: str, target: Path) -> None:
@@ -199,6 +211,12 @@ def _piper_voice_files(voice: str) -> tuple[Path, Path]:
     config = model.with_name(model.name + ".json")
     if not config.is_file():
         raise ToolMissingError(f"Piper voice config not found: {config}")
+    try:
+        settings = json.loads(config.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise GuideError(Problem(f"is not a Piper voice config (JSON): {exc}", config)) from None
+    if not isinstance(settings, dict) or "phoneme_id_map" not in settings:
+        raise GuideError(Problem("is not a Piper voice config: it has no phoneme_id_map", config))
     return model, config
 
 

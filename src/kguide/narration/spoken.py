@@ -16,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from ..errors import GuideError, Problem
+from ..limits import UnsafePattern, compile_pattern, substitute
 from ..text import PHONE_RE, SERVICE_RE, digits
 
 LEXICON_NAME = "lexicon.toml"
@@ -28,7 +29,7 @@ _URL = re.compile(
 @dataclass(frozen=True)
 class Lexicon:
     words: dict[str, str] = field(default_factory=dict)
-    patterns: tuple[tuple[re.Pattern, str], ...] = ()
+    patterns: tuple[tuple[re.Pattern, str], ...] = ()  # regex-module patterns (limits.py)
 
     def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon({**self.words, **other.words}, self.patterns + other.patterns)
@@ -39,7 +40,7 @@ class Lexicon:
             pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(k) for k in keys) + r")(?![\w])")
             text = pattern.sub(lambda m: self.words[m.group()], text)
         for regex, replacement in self.patterns:
-            text = regex.sub(replacement, text)
+            text = substitute(regex, replacement, text)
         return text
 
 
@@ -76,7 +77,9 @@ def _parse(text: str, path: Path) -> Lexicon:
                 problems.append(Problem(f"{kind} entry {key!r} must be a string", path, line_of(key)))
             elif kind == "patterns":
                 try:
-                    patterns.append((re.compile(key), value))
+                    patterns.append((compile_pattern(key), value))
+                except UnsafePattern as exc:
+                    problems.append(Problem(f"pattern {key!r} cannot be used: {exc}", path, line_of(key)))
                 except re.error as exc:
                     problems.append(
                         Problem(

@@ -7,6 +7,7 @@ about 1 (very rare) to 7 ("the"); everyday words score 4 and up.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,20 +63,23 @@ def hardest_words(sentence: str, count: int = 3, language: str = "en") -> list[H
 
 def split_point(sentence: str) -> str | None:
     """Where the sentence could be split in two: before the joining word nearest its middle
-    (`at "visit | because"`), or None when there is no such place."""
+    (`at "visit | because"`), or None when there is no such place. Linear in the sentence."""
+    spans = [m.span() for m in WORD_RE.finditer(sentence)]
+    starts = [start for start, _ in spans]
     middle = len(sentence) / 2
     best = None
     for match in _JOINS.finditer(sentence):
-        before = sentence[: match.start()]
-        after = sentence[match.end() :]
-        if len(WORD_RE.findall(before)) < 4 or len(WORD_RE.findall(after)) < 4:
+        before = bisect.bisect_left(starts, match.start())  # words wholly before the join
+        after = len(starts) - bisect.bisect_left(starts, match.end())
+        if before < 4 or after < 4:
             continue  # each half must still be a sentence
-        if best is None or abs(match.start() - middle) < abs(best.start() - middle):
-            best = match
+        if best is None or abs(match.start() - middle) < abs(best[0].start() - middle):
+            best = (match, before)
     if best is None:
         return None
-    last = WORD_RE.findall(sentence[: best.start()])[-1]
-    join = WORD_RE.findall(best.group())
+    match, before = best
+    last = sentence[slice(*spans[before - 1])]
+    join = WORD_RE.findall(match.group())
     return f'at "{last} | {join[0]}"' if join else f'at "{last} |"'
 
 

@@ -8,6 +8,7 @@ Columns come from finding the same word in the raw source line.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -50,13 +51,15 @@ class SourceFile:
         if token is None:
             return 1
         word = token.group()
-        before = len(_occurrences(printed_line[:offset], word))
+        # Cached per line and word: a long line with many findings stays linear, not quadratic.
+        before = bisect.bisect_left(_occurrences(printed_line, word), offset)
         found = _occurrences(self.line(number), word)
         if not found:
             return 1
         return found[min(before, len(found) - 1)] + 1
 
 
+@functools.lru_cache(maxsize=4096)
 def _occurrences(line: str, word: str) -> list[int]:
     """Where `word` stands as a whole word in `line` (str.find: a regex per word is slow)."""
     found = []

@@ -87,7 +87,7 @@ def syllables(word: str) -> int:
     """Syllables in one word token (letters, digits, apostrophes, hyphens)."""
     if "-" in word:
         return sum(syllables(part) for part in word.split("-") if part)
-    if word.isdigit():
+    if word.isdecimal():  # not isdigit: "²" is a digit that int() refuses
         return sum(syllables(w) for w in number_words(word).split())
     lower = word.lower().replace("\u2019", "'")
     count = dictionary_syllables(lower)
