@@ -36,7 +36,7 @@ def _report_error(exc: KguideError) -> int:
     for problem in exc.problems:
         # A reading finding names its own level: "path:line:col: error rule: message".
         if isinstance(problem, Finding):
-            CONSOLE.err(str(problem), "error")
+            CONSOLE.finding(problem)
         else:
             CONSOLE.err(f"error: {problem}", "error")
     return exc.exit_code
@@ -160,6 +160,7 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, stric
 @click.option(
     "--format",
     "fmt",
+    envvar="KGUIDE_CHECK_FORMAT",
     type=click.Choice(["text", "json", "sarif"]),
     default="text",
     show_default=True,
@@ -329,7 +330,7 @@ def main() -> None:
 
     offline.apply()  # before any library that would phone home or write under HOME loads
     try:
-        cli()
+        cli(prog_name="kguide")
     except Exception as exc:  # a bug, not bad input: say so plainly, keep the trace on request
         if os.environ.get("KGUIDE_DEBUG"):
             raise

@@ -5,7 +5,6 @@ line, and an interruption message that starts a line of its own."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 
 import click
@@ -25,10 +24,16 @@ class Console:
 
     @staticmethod
     def width() -> int:
-        """The terminal's width; 100 when the output is not a terminal."""
-        if not sys.stdout.isatty():
-            return 100
-        return max(60, shutil.get_terminal_size((100, 24)).columns)
+        """The terminal's width (COLUMNS, else the terminal of standard output or error, as in
+        `kguide check | less`); 100 when there is no terminal at all."""
+        if os.environ.get("COLUMNS", "").isdigit():
+            return max(60, int(os.environ["COLUMNS"]))
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                return max(60, os.get_terminal_size(stream.fileno()).columns)
+            except (OSError, ValueError, AttributeError):
+                continue
+        return 100
 
     def out(self, text: str) -> None:
         self._close_line()
@@ -44,6 +49,17 @@ class Console:
         if level in ("warning", "error") and ":" in text:
             word, rest = text.split(":", 1)
             text = click.style(word, fg="red" if level == "error" else "yellow", bold=True) + ":" + rest
+        click.echo(text, err=True, color=color)
+
+    def finding(self, finding) -> None:
+        """A reading finding, `path:line:col: LEVEL rule: message`, its level in colour."""
+        self._close_line()
+        color = self.color(sys.stderr)
+        level = finding.severity
+        text = str(finding)
+        if color:
+            hue = {"error": "red", "warning": "yellow"}.get(level, "cyan")
+            text = text.replace(f" {level} ", " " + click.style(level, fg=hue, bold=True) + " ", 1)
         click.echo(text, err=True, color=color)
 
     def log(self, message: str) -> None:

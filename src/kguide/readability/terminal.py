@@ -71,7 +71,9 @@ def format_table(report: ReadingReport, width: int = 100, color: bool = False) -
     )
     for note in notes:
         indent = "  " if note.startswith("  ") else ""
-        lines += textwrap.wrap(note, width, subsequent_indent=indent + "  ", break_long_words=False) or [""]
+        lines += textwrap.wrap(
+            note, width, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False
+        ) or [""]
     return "\n".join(lines)
 
 
