@@ -126,3 +126,36 @@ def struct_elements(pdf_path: Path) -> list[tuple[str, str]]:
     with pikepdf.open(pdf_path) as pdf:
         walk(pdf.Root.StructTreeRoot.K)
     return found
+
+
+def page_fills(pdf_path: Path, top_mm: float, bottom_mm: float, dpi: int = 50) -> list[float]:
+    """For each page, how far down its text area the ink reaches (0 empty, 1 full): the page
+    rendered grey by pdftoppm, the lowest row with a dark pixel between the top and bottom
+    margins (where the running header and the page number sit) over the height between them."""
+    import tempfile
+
+    fills = []
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", str(pdf_path), f"{tmp}/p"], check=True)
+        for image in sorted(Path(tmp).glob("p*.pgm"), key=lambda p: int(p.stem.split("-")[-1])):
+            header, pixels = _pgm(image)
+            width, height = header
+            top, bottom = round(top_mm / 25.4 * dpi), height - round(bottom_mm / 25.4 * dpi)
+            inked = [y for y in range(top, bottom) if min(pixels[y * width : (y + 1) * width]) < 128]
+            fills.append(round((inked[-1] + 1 - top) / (bottom - top), 3) if inked else 0.0)
+    return fills
+
+
+def _pgm(image: Path) -> tuple[tuple[int, int], bytes]:
+    """(width, height) and the pixel bytes of a binary 8-bit PGM file."""
+    data = image.read_bytes()
+    fields, position = [], 2
+    while len(fields) < 3:
+        while data[position : position + 1].isspace():
+            position += 1
+        end = position
+        while not data[end : end + 1].isspace():
+            end += 1
+        fields.append(int(data[position:end]))
+        position = end
+    return (fields[0], fields[1]), data[position + 1 :]

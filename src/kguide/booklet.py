@@ -105,6 +105,9 @@ def _environment(roots: list[Path]) -> jinja2.Environment:
         image_url=lambda p: Path(p).as_uri(),
         display_url=_display_url,
         glossary_entries=glossary_entries,
+        tel_href=tel_href,
+        web_href=web_href,
+        checkbox_label=checkbox_label,
     )
     return env
 
@@ -114,6 +117,31 @@ def _display_url(href: str) -> str:
     for prefix in ("https://", "http://", "mailto:", "tel:"):
         href = href.removeprefix(prefix)
     return href.rstrip("/")
+
+
+def tel_href(number: str) -> str:
+    """A `tel:` address a phone can dial: the number's digits (and a leading +)."""
+    digits = "".join(c for c in number if c.isdigit())
+    return "tel:" + ("+" if number.strip().startswith("+") else "") + digits
+
+
+def web_href(address: str) -> str:
+    """A web address as a link: `https://` added when the guide writes it without a scheme."""
+    return address if "://" in address else "https://" + address
+
+
+def checkbox_label(checked: bool) -> str:
+    """What a screen reader says for a checklist's box."""
+    return "Checkbox, ticked" if checked else "Checkbox, not ticked"
+
+
+def help_lines(language: str) -> dict[str, str] | None:
+    """The emergency and crisis numbers for the region of a BCP 47 tag, from one data file."""
+    import tomllib
+
+    region = next((p.upper() for p in language.split("-")[1:] if len(p) == 2 and p.isalpha()), "")
+    table = tomllib.loads(files("kguide").joinpath("data/help-lines.toml").read_text(encoding="utf-8"))
+    return table.get(region)
 
 
 def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:
@@ -155,10 +183,13 @@ def _guide_features(guide: Guide) -> dict[str, object]:
     }
 
 
-def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
+def render_html(
+    guide: Guide, edition: Edition, notes_pages: int = 0, flowing: frozenset[str] = frozenset()
+) -> str:
     """The booklet's HTML for one edition, as WeasyPrint will read it.
 
-    `notes_pages` pages for notes go before the back page (to fill the last folded sheet).
+    `notes_pages` pages for notes go before the back page (to fill the last folded sheet); the
+    parts named in `flowing` (by stem) go on from the page before rather than on a new page.
     """
     root = templates_dir(guide)
     roots = list(dict.fromkeys([root, package_templates()]))
@@ -184,6 +215,8 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
             qr=qr,
             has=_guide_features(guide),
             notes_pages=notes_pages,
+            flowing=flowing,
+            help=help_lines(guide.config.language),
         )
     except jinja2.TemplateError as exc:
         path = Path(getattr(exc, "filename", None) or root / "booklet" / "booklet.html.j2")
@@ -198,12 +231,21 @@ def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path)
     The standard edition gets notes pages so that it folds from whole sheets: then the booklet
     and the print file number their pages alike.
     """
+    from .pagefill import settle
+
     written = []
     for edition, html in pages:
-        document = _render(guide, edition, html)
+        first = [html]  # the HTML as given serves the first render, with every part on a new page
+
+        def render(flowing: frozenset[str], notes: int = 0, edition=edition, first=first):
+            source = first.pop() if first else render_html(guide, edition, notes, flowing)
+            document = _render(guide, edition, source)
+            document.flowing = flowing
+            return document
+
+        document = settle(render, [s.stem for s in guide.sections], "contact-us")
         if edition.name == "standard" and len(document.pages) % SIGNATURE:
-            blanks = -len(document.pages) % SIGNATURE
-            document = _render(guide, edition, render_html(guide, edition, notes_pages=blanks))
+            document = render(document.flowing, -len(document.pages) % SIGNATURE)
         written.append((edition.filename, _write(guide, edition, document, folder / edition.filename)))
         if edition.name == "standard":
             from .imposition import impose
