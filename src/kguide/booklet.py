@@ -338,6 +338,23 @@ def _link_names(guide: Guide) -> dict[str, str]:
     names.update(
         {f"{s.stem}-lines": "space for your own questions" for s in guide.sections if s.layout == "questions"}
     )
+    return names | _address_names(guide)
+
+
+def _address_names(guide: Guide) -> dict[str, str]:
+    """What each web, e-mail and phone link on the cover and back page does, in words."""
+    clinic = guide.config.clinic
+    names = {tel_href(clinic.phone): f"Call {clinic.name}: {clinic.phone}"}
+    if clinic.audio_url:
+        names[clinic.audio_url] = f"Listen to this guide: {_display_url(clinic.audio_url)}"
+    if clinic.website:
+        names[web_href(clinic.website)] = f"Website of {clinic.name}: {_display_url(clinic.website)}"
+    if clinic.email:
+        names[f"mailto:{clinic.email}"] = f"E-mail {clinic.name}: {clinic.email}"
+    help = help_lines(guide.config.language) or {}
+    if help:
+        names[tel_href(help["emergency"])] = f"Call {help['emergency']}, emergency services"
+        names[tel_href(help["crisis"])] = f"Call {help['crisis']}, {help['crisis_name']}"
     return names
 
 
