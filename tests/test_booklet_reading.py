@@ -61,7 +61,10 @@ def test_contents_reads_titles_and_page_numbers_without_leader_dots(name, lakesi
 @pytest.mark.parametrize("name", TAGGED)
 def test_addresses_are_live_links_with_descriptions(name, lakeside, hilltop):
     lake = {link["uri"]: link["contents"] for link in link_annotations(lakeside / name) if link["uri"]}
-    assert lake["https://www.example.org/lakeside/audio"] == "Listen to this guide: www.example.org/lakeside/audio"
+    assert (
+        lake["https://www.example.org/lakeside/audio"]
+        == "Listen to this guide: www.example.org/lakeside/audio"
+    )
     assert lake["https://www.example.org/lakeside"].startswith("Website of Lakeside Test Clinic")
     assert lake["tel:5550100"] == "Call Lakeside Test Clinic: 555-0100"
     assert lake["tel:911"] == "Call 911, emergency services"

@@ -231,21 +231,9 @@ def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path)
     The standard edition gets notes pages so that it folds from whole sheets: then the booklet
     and the print file number their pages alike.
     """
-    from .pagefill import settle
-
     written = []
     for edition, html in pages:
-        first = [html]  # the HTML as given serves the first render, with every part on a new page
-
-        def render(flowing: frozenset[str], notes: int = 0, edition=edition, first=first):
-            source = first.pop() if first else render_html(guide, edition, notes, flowing)
-            document = _render(guide, edition, source)
-            document.flowing = flowing
-            return document
-
-        document = settle(render, [s.stem for s in guide.sections], "contact-us")
-        if edition.name == "standard" and len(document.pages) % SIGNATURE:
-            document = render(document.flowing, -len(document.pages) % SIGNATURE)
+        document = _laid_out(guide, edition, html)
         written.append((edition.filename, _write(guide, edition, document, folder / edition.filename)))
         if edition.name == "standard":
             from .imposition import impose
@@ -253,6 +241,23 @@ def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path)
             sides = impose(folder / edition.filename, folder / PRINT_FILE, guide.config.title)
             written.append((PRINT_FILE, sides))
     return written
+
+
+def _laid_out(guide: Guide, edition: Edition, html: str):
+    """The edition rendered with parts going on where a new page would leave one nearly empty
+    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet."""
+    from .pagefill import settle
+
+    def render(flowing: frozenset[str], notes: int = 0):
+        source = render_html(guide, edition, notes, flowing) if flowing or notes else html
+        document = _render(guide, edition, source)
+        document.flowing = flowing
+        return document
+
+    document = settle(render, [s.stem for s in guide.sections], "contact-us")
+    if edition.name == "standard" and len(document.pages) % SIGNATURE:
+        document = render(document.flowing, -len(document.pages) % SIGNATURE)
+    return document
 
 
 def write_pdf(guide: Guide, edition: Edition, html: str, target: Path) -> int:

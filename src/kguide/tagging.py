@@ -134,7 +134,7 @@ def _merge_nested_links(pdf: pikepdf.Pdf, root: Dictionary) -> None:
                 dropped.add(kid.Obj.objgen)
                 continue
             if isinstance(kid, Dictionary) and "/S" in kid:
-                if kid.S == Name.Link:
+                if kid.get("/S") == "/Link":
                     kid.S = Name.Span
                 inner(kid)
             kept.append(kid)
@@ -144,7 +144,7 @@ def _merge_nested_links(pdf: pikepdf.Pdf, root: Dictionary) -> None:
         for kid in _kids(node):
             if not isinstance(kid, Dictionary) or "/S" not in kid:
                 continue
-            if kid.S != Name.Link:
+            if kid.get("/S") != "/Link":
                 outer(kid)
                 continue
             own = [k for k in _kids(kid) if _is_objr(k)]
@@ -152,7 +152,7 @@ def _merge_nested_links(pdf: pikepdf.Pdf, root: Dictionary) -> None:
             dropped.update(k.Obj.objgen for k in own[1:])
             for grandchild in _kids(kid):
                 if isinstance(grandchild, Dictionary) and "/S" in grandchild:
-                    if grandchild.S == Name.Link:
+                    if grandchild.get("/S") == "/Link":
                         grandchild.S = Name.Span
                     inner(grandchild)
 
@@ -227,7 +227,7 @@ def _label_checkbox(item: Dictionary) -> None:
         for kid in _kids(node):
             if not isinstance(kid, Dictionary) or "/S" not in kid:
                 continue
-            if kid.S == Name.Figure and str(kid.get("/Alt", "")).startswith(CHECKBOX):
+            if kid.get("/S") == "/Figure" and str(kid.get("/Alt", "")).startswith(CHECKBOX):
                 node.K = Array([k for k in _kids(node) if not _same(k, kid)])
                 kid.S = Name.Lbl
                 kid.ActualText = pikepdf.String(str(kid.Alt))
