@@ -81,3 +81,40 @@ def test_no_page_ends_with_a_heading(name, mini_build, clinics_build, sample_boo
         last = last_text_sizes(pdf)
         ends = {page + 1: size for page, size in enumerate(last) if size > body}
         assert ends == {}, f"{pdf}: pages ending with larger (heading) text {ends}"
+
+
+def _line_counts(page) -> dict[object, int]:
+    """The lines each paragraph or list item (by its HTML element) has on one laid-out page."""
+    from weasyprint.formatting_structure import boxes
+
+    counts: dict[object, int] = {}
+
+    def walk(box, owner) -> None:
+        if isinstance(box, boxes.LineBox):
+            counts[owner] = counts.get(owner, 0) + 1
+            return
+        if getattr(box, "element_tag", None) in ("p", "li") and box.element is not None:
+            owner = box.element
+        for child in getattr(box, "children", ()):
+            walk(child, owner)
+
+    walk(page._page_box, None)
+    counts.pop(None, None)
+    return counts
+
+
+@pytest.mark.parametrize("edition_name", ["standard", "large-print"])
+def test_no_paragraph_leaves_a_single_line_on_a_page(edition_name):
+    """No widows or orphans: a paragraph or list item split over two pages has at least two
+    lines on each (checked on WeasyPrint's layout of the sample guide, every part going on)."""
+    guide = load_guide(ROOT / "guides" / "ketamine-first-session", "riverside")
+    edition = next(e for e in booklet.editions(guide) if e.name == edition_name)
+    flowing = frozenset(s.stem for s in guide.sections)  # the most page breaks inside parts
+    document = booklet._render(guide, edition, booklet.render_html(guide, edition, flowing=flowing))
+    pages = [_line_counts(page) for page in document.pages]
+    split = 0
+    for before, after in zip(pages, pages[1:], strict=False):
+        for element in before.keys() & after.keys():
+            split += 1
+            assert before[element] >= 2 and after[element] >= 2, (before[element], after[element])
+    assert split  # the check met at least one paragraph split over two pages
