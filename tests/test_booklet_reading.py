@@ -45,6 +45,8 @@ def test_contents_has_one_link_per_entry(name, lakeside):
     assert links[0]["contents"] == "Go to: Part 1, What to bring"
     kinds = [kind for kind, _ in struct_elements(lakeside / name)]
     assert kinds.count("/Link") == len(link_annotations(lakeside / name))  # no link inside a link
+    assert kinds.count("/TOC") == 1 and kinds.count("/TOCI") == 4  # tagged as a table of contents
+    assert kinds.count("/Reference") == 4
 
 
 @pytest.mark.parametrize("name", TAGGED)

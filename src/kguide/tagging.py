@@ -10,7 +10,8 @@ WeasyPrint also gives every box inside a link its own annotation and Link elemen
 contents entry would be announced several times: those are merged into the outermost link. A
 list item whose marker sits inside it holds its text loose beside the label: that text is
 wrapped in an LBody. A checklist's box (a small picture titled "Checkbox, ...") becomes the
-item's label (Lbl), so a listener hears "checkbox, not ticked" before the item.
+item's label (Lbl), so a listener hears "checkbox, not ticked" before the item. A list whose
+every item is one link inside the document (the contents) is tagged TOC, each item a TOCI.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def fix_pdf(path: Path, link_names: dict[str, str]) -> int:
                 changed += _artifact_orphans(pdf, page, parents, reachable)
         _merge_nested_links(pdf, root)
         _repair_list_items(pdf, root, parent_tree)
+        _contents_as_toc(root)
         _describe_links(pdf, link_names)
         pdf.save(path)
     return changed
@@ -235,3 +237,46 @@ def _label_checkbox(item: Dictionary) -> None:
                 item.K = Array([kid, *_kids(item)])
                 return
             stack.append(kid)
+
+
+def _links_in(node: Dictionary) -> list[Dictionary]:
+    found, stack = [], [node]
+    while stack:
+        element = stack.pop()
+        for kid in _kids(element):
+            if isinstance(kid, Dictionary) and kid.get("/S") == "/Link":
+                found.append(kid)
+            elif isinstance(kid, Dictionary) and "/S" in kid:
+                stack.append(kid)
+    return found
+
+
+def _internal(link: Dictionary) -> bool:
+    return any(_is_objr(k) and "/Dest" in k.Obj for k in _kids(link))
+
+
+def _contents_as_toc(root: Dictionary) -> None:
+    """L -> TOC, LI -> TOCI and LBody -> Reference where every item is one internal link."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for kid in _kids(node):
+            if not isinstance(kid, Dictionary) or "/S" not in kid:
+                continue
+            items = _kids(kid)
+            if kid.get("/S") == "/L" and len(items) > 1 and all(_one_internal_link(i) for i in items):
+                kid.S = Name.TOC
+                for item in items:
+                    item.S = Name.TOCI
+                    for part in _kids(item):
+                        if isinstance(part, Dictionary) and part.get("/S") == "/LBody":
+                            part.S = Name.Reference
+            else:
+                stack.append(kid)
+
+
+def _one_internal_link(item) -> bool:
+    if not isinstance(item, Dictionary) or item.get("/S") != "/LI":
+        return False
+    links = _links_in(item)
+    return len(links) == 1 and _internal(links[0])
