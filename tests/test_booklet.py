@@ -49,12 +49,13 @@ def test_tagged_pdfs_pass_the_structure_check(name, mini_build, lakeside, hillto
 
 def test_page_furniture_is_artifacts_and_names_the_part(lakeside):
     booklet = lakeside / "booklet.pdf"
-    # the cover has no furniture; every other page its number; page 6 (the questions part goes
-    # on) also the running header
-    assert furniture_per_page(booklet) == [0, 1, 1, 1, 1, 2, 1, 1]
+    # the cover and the outside back cover have no furniture; every other page its number;
+    # page 5 (the questions part goes on) also the running header; page 7 is a notes page
+    # (its title and number)
+    assert furniture_per_page(booklet) == [0, 1, 1, 1, 2, 1, 2, 0]
     width, height = page_size(booklet)
-    assert text(booklet, page=6, crop=(0, height - 60, width, 60)).split() == ["6"]
-    assert " ".join(text(booklet, page=6, crop=(0, 0, width, 60)).split()) == "Part 2: Questions to ask"
+    assert text(booklet, page=5, crop=(0, height - 60, width, 60)).split() == ["5"]
+    assert " ".join(text(booklet, page=5, crop=(0, 0, width, 60)).split()) == "Part 2: Questions to ask"
     assert text(booklet, page=4, crop=(0, 0, width, 60)).strip() == ""  # a part's first page
 
 
@@ -70,10 +71,10 @@ def test_print_file_is_not_tagged(mini_build):
 def test_editions_have_their_page_sizes(mini_build, lakeside):
     assert page_size(mini_build / "booklet.pdf") == A5
     assert page_size(mini_build / "booklet-large-print.pdf") == A4
-    assert page_size(mini_build / "booklet-print.pdf") == (2 * A5[0], A5[1])
+    assert page_size(mini_build / "booklet-print.pdf") == (A4[1], A4[0])  # A4 landscape
     assert page_size(lakeside / "booklet.pdf") == HALF_LETTER
     assert page_size(lakeside / "booklet-large-print.pdf") == LETTER
-    assert page_size(lakeside / "booklet-print.pdf") == (2 * HALF_LETTER[0], HALF_LETTER[1])
+    assert page_size(lakeside / "booklet-print.pdf") == (LETTER[1], LETTER[0])  # Letter landscape
 
 
 def test_body_text_sizes(mini_build):
@@ -118,8 +119,10 @@ def test_print_file_sides_are_in_saddle_stitch_order(mini_build):
             footer = text(imposed, page=side, crop=(x, height - 45, width / 2, 45)).split()
             numbers.append(footer[0] if footer else "")
         sides.append(tuple(numbers))
-    # sheet 1 front: back page 8 and the cover (unnumbered); back: 2 and 7; sheet 2: 6 and 3, 4 and 5
-    assert sides == [("8", ""), ("2", "7"), ("6", "3"), ("4", "5")]
+    # sheet 1 front: the back page and the cover (neither numbered); back: 2 and 7; sheet 2: 6
+    # and 3, 4 and 5
+    assert sides == [("", ""), ("2", "7"), ("6", "3"), ("4", "5")]
+    assert "Contact us" in text(imposed, page=1, crop=(0, 0, width / 2, height))
 
 
 # ---- what the pages show ----------------------------------------------------------------------
@@ -177,9 +180,9 @@ def test_logo_and_qr_code_are_figures_with_alt_text(lakeside, hilltop):
 
 def test_questions_page_and_glossary(lakeside):
     booklet = lakeside / "booklet.pdf"
-    assert "Write your own questions on page 6." in " ".join(text(booklet, page=2).split())
-    assert "Your own questions" in text(booklet, page=6)
-    glossary = [line.strip() for line in text(booklet, page=7).splitlines() if line.strip()]
+    assert "Write your own questions on page 5." in " ".join(text(booklet, page=2).split())
+    assert "Your own questions" in text(booklet, page=5)
+    glossary = [line.strip() for line in text(booklet, page=6).splitlines() if line.strip()]
     assert glossary[glossary.index("Dose") + 1] == "How much of a drug you get at one time."
     assert glossary[glossary.index("IV") + 1] == "A thin tube put into a vein."
 

@@ -105,6 +105,9 @@ def _environment(roots: list[Path]) -> jinja2.Environment:
         image_url=lambda p: Path(p).as_uri(),
         display_url=_display_url,
         glossary_entries=glossary_entries,
+        tel_href=tel_href,
+        web_href=web_href,
+        checkbox_label=checkbox_label,
     )
     return env
 
@@ -114,6 +117,31 @@ def _display_url(href: str) -> str:
     for prefix in ("https://", "http://", "mailto:", "tel:"):
         href = href.removeprefix(prefix)
     return href.rstrip("/")
+
+
+def tel_href(number: str) -> str:
+    """A `tel:` address a phone can dial: the number's digits (and a leading +)."""
+    digits = "".join(c for c in number if c.isdigit())
+    return "tel:" + ("+" if number.strip().startswith("+") else "") + digits
+
+
+def web_href(address: str) -> str:
+    """A web address as a link: `https://` added when the guide writes it without a scheme."""
+    return address if "://" in address else "https://" + address
+
+
+def checkbox_label(checked: bool) -> str:
+    """What a screen reader says for a checklist's box."""
+    return "Checkbox, ticked" if checked else "Checkbox, not ticked"
+
+
+def help_lines(language: str) -> dict[str, str] | None:
+    """The emergency and crisis numbers for the region of a BCP 47 tag, from one data file."""
+    import tomllib
+
+    region = next((p.upper() for p in language.split("-")[1:] if len(p) == 2 and p.isalpha()), "")
+    table = tomllib.loads(files("kguide").joinpath("data/help-lines.toml").read_text(encoding="utf-8"))
+    return table.get(region)
 
 
 def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:
@@ -144,10 +172,13 @@ def _guide_features(guide: Guide) -> dict[str, object]:
     }
 
 
-def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
+def render_html(
+    guide: Guide, edition: Edition, notes_pages: int = 0, flowing: frozenset[str] = frozenset()
+) -> str:
     """The booklet's HTML for one edition, as WeasyPrint will read it.
 
-    `notes_pages` pages for notes go before the back page (to fill the last folded sheet).
+    `notes_pages` pages for notes go before the back page (to fill the last folded sheet); the
+    parts named in `flowing` (by stem) go on from the page before rather than on a new page.
     """
     require_bound(guide)
     root = templates_dir(guide)
@@ -174,6 +205,8 @@ def render_html(guide: Guide, edition: Edition, notes_pages: int = 0) -> str:
             qr=qr,
             has=_guide_features(guide),
             notes_pages=notes_pages,
+            flowing=flowing,
+            help=help_lines(guide.config.language),
         )
     except jinja2.TemplateError as exc:
         path = Path(getattr(exc, "filename", None) or root / "booklet" / "booklet.html.j2")
@@ -190,10 +223,7 @@ def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path)
     """
     written = []
     for edition, html in pages:
-        document = _render(guide, edition, html)
-        if edition.name == "standard" and len(document.pages) % SIGNATURE:
-            blanks = -len(document.pages) % SIGNATURE
-            document = _render(guide, edition, render_html(guide, edition, notes_pages=blanks))
+        document = _laid_out(guide, edition, html)
         written.append((edition.filename, _write(guide, edition, document, folder / edition.filename)))
         if edition.name == "standard":
             from .imposition import impose
@@ -201,6 +231,23 @@ def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path)
             sides = impose(folder / edition.filename, folder / PRINT_FILE, guide.config.title)
             written.append((PRINT_FILE, sides))
     return written
+
+
+def _laid_out(guide: Guide, edition: Edition, html: str):
+    """The edition rendered with parts going on where a new page would leave one nearly empty
+    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet."""
+    from .pagefill import settle
+
+    def render(flowing: frozenset[str], notes: int = 0):
+        source = render_html(guide, edition, notes, flowing) if flowing or notes else html
+        document = _render(guide, edition, source)
+        document.flowing = flowing
+        return document
+
+    document = settle(render, [s.stem for s in guide.sections], "contact-us")
+    if edition.name == "standard" and len(document.pages) % SIGNATURE:
+        document = render(document.flowing, -len(document.pages) % SIGNATURE)
+    return document
 
 
 def write_pdf(guide: Guide, edition: Edition, html: str, target: Path) -> int:
@@ -286,6 +333,23 @@ def _link_names(guide: Guide) -> dict[str, str]:
     names.update(
         {f"{s.stem}-lines": "space for your own questions" for s in guide.sections if s.layout == "questions"}
     )
+    return names | _address_names(guide)
+
+
+def _address_names(guide: Guide) -> dict[str, str]:
+    """What each web, e-mail and phone link on the cover and back page does, in words."""
+    clinic = guide.config.clinic
+    names = {tel_href(clinic.phone): f"Call {clinic.name}: {clinic.phone}"}
+    if clinic.audio_url:
+        names[clinic.audio_url] = f"Listen to this guide: {_display_url(clinic.audio_url)}"
+    if clinic.website:
+        names[web_href(clinic.website)] = f"Website of {clinic.name}: {_display_url(clinic.website)}"
+    if clinic.email:
+        names[f"mailto:{clinic.email}"] = f"E-mail {clinic.name}: {clinic.email}"
+    help = help_lines(guide.config.language) or {}
+    if help:
+        names[tel_href(help["emergency"])] = f"Call {help['emergency']}, emergency services"
+        names[tel_href(help["crisis"])] = f"Call {help['crisis']}, {help['crisis_name']}"
     return names
 
 

@@ -1,0 +1,90 @@
+"""How full each page of a laid-out booklet is, and which parts should not start a new page.
+
+A part normally starts on a new page. When that would leave the page before it nearly empty
+(under `MIN_FILL` of its text area), the part goes on from that page instead: fewer sheets of
+paper, and no page a reader takes for missing text. Measured on WeasyPrint's layout, before the
+PDF is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+MIN_FILL = 0.35
+
+
+def _lowest(box) -> float:
+    """The lowest point of anything drawn inside `box` (text lines, pictures, ruled or boxed
+    blocks), in CSS pixels from the page's top; 0 when nothing is drawn."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.MarginBox):
+        return 0.0
+    if isinstance(box, boxes.LineBox):  # its baseline: the line spacing below it is not ink
+        return box.position_y + (box.baseline or box.height)
+    if isinstance(box, boxes.ReplacedBox):
+        return box.position_y + box.margin_height()
+    style = getattr(box, "style", None)
+    drawn = style is not None and (
+        bool(style["border_bottom_width"]) or any(kind != "none" for kind, _ in style["background_image"])
+    )
+    lowest = box.border_box_y() + box.border_height() if drawn and box.height != "auto" else 0.0
+    for child in getattr(box, "children", ()):
+        lowest = max(lowest, _lowest(child))
+    return lowest
+
+
+def page_fills(document) -> list[float]:
+    """For each page, how far down its text area the content reaches (0 empty, 1 full)."""
+    fills = []
+    for page in document.pages:
+        page_box = page._page_box
+        top, height = page_box.content_box_y(), page_box.height
+        reach = max((_lowest(child) for child in page_box.children), default=0.0)
+        fills.append(max(0.0, min(1.0, (reach - top) / height)) if reach else 0.0)
+    return fills
+
+
+def _starts(document, anchors: Iterable[str]) -> dict[str, int]:
+    """The page (0-based) each of `anchors` starts on (a part's anchor is on each of its pages)."""
+    wanted, starts = set(anchors), {}
+    for index, page in enumerate(document.pages):
+        for anchor in wanted & set(page.anchors):
+            starts.setdefault(anchor, index)
+    return starts
+
+
+def flowing_parts(document, stems: Iterable[str]) -> set[str]:
+    """The parts (by anchor) whose own page would leave the page before under MIN_FILL full."""
+    fills = page_fills(document)
+    return {stem for stem, i in _starts(document, stems).items() if i > 0 and fills[i - 1] < MIN_FILL}
+
+
+def _short_tail(document, stems: list[str], back: str) -> str | None:
+    """When the last page before `back` is under MIN_FILL full, the last part still starting on
+    a new page: letting it go on gives the pages after it room to pull back."""
+    fills = page_fills(document)
+    starts = _starts(document, [*stems, back])
+    if back not in starts or starts[back] < 1 or fills[starts[back] - 1] >= MIN_FILL:
+        return None
+    candidates = [s for s in stems if s not in document.flowing and starts.get(s, 0) > 0]
+    return max(candidates, key=lambda s: starts[s], default=None)
+
+
+def settle(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str):
+    """Render with every part on a new page; let the parts that leave a nearly empty page before
+    them go on from it, until no more need to; then, while the last page before `back` is nearly
+    empty, let one more part go on. `render(flowing)` returns a document with `.flowing` set."""
+    stems = list(stems)
+    document = render(frozenset())
+    for _ in stems:
+        more = flowing_parts(document, stems) - document.flowing
+        if not more:
+            break
+        document = render(document.flowing | more)
+    for _ in stems:
+        extra = _short_tail(document, stems, back)
+        if extra is None:
+            break
+        document = render(document.flowing | {extra})
+    return document
