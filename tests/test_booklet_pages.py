@@ -9,7 +9,7 @@ from conftest import ROOT
 from pdftools import last_text_sizes, outline, page_count, page_fills, text_sizes
 
 from kguide import booklet
-from kguide.guide import load_guide
+from kguide.loader import load_guide
 
 MIN_FILL = 0.35
 # the page margins (top, bottom) in mm of each edition, where the running header and page number sit
@@ -28,7 +28,7 @@ def _fills(pdf) -> list[float]:
 @pytest.fixture(scope="module")
 def sample_booklets(tmp_path_factory):
     """The sample guide's booklets for one clinic, rendered on their own (no audio)."""
-    guide = load_guide(ROOT / "guides" / "ketamine-first-session", "riverside")
+    guide = load_guide(ROOT / "guides" / "ketamine-first-session").bind("riverside")
     folder = tmp_path_factory.mktemp("sample")
     pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
     booklet.write_booklets(guide, pages, folder)
@@ -107,7 +107,7 @@ def _line_counts(page) -> dict[object, int]:
 def test_no_paragraph_leaves_a_single_line_on_a_page(edition_name):
     """No widows or orphans: a paragraph or list item split over two pages has at least two
     lines on each (checked on WeasyPrint's layout of the sample guide, every part going on)."""
-    guide = load_guide(ROOT / "guides" / "ketamine-first-session", "riverside")
+    guide = load_guide(ROOT / "guides" / "ketamine-first-session").bind("riverside")
     edition = next(e for e in booklet.editions(guide) if e.name == edition_name)
     flowing = frozenset(s.stem for s in guide.sections)  # the most page breaks inside parts
     document = booklet._render(guide, edition, booklet.render_html(guide, edition, flowing=flowing))

@@ -70,7 +70,7 @@ def test_addresses_are_live_links_with_descriptions(name, lakeside, hilltop):
     assert lake["https://www.example.org/lakeside"].startswith("Website of Lakeside Test Clinic")
     assert lake["tel:5550100"] == "Call Lakeside Test Clinic: 555-0100"
     assert lake["tel:911"] == "Call 911, emergency services"
-    assert lake["tel:988"] == "Call 988, the Suicide & Crisis Lifeline"
+    assert lake["tel:988"] == "Call 988, the Suicide and Crisis Lifeline"
     hill = {link["uri"] for link in link_annotations(hilltop / name)}
     assert "tel:5550199" in hill and not any("lakeside" in uri for uri in hill)
 
@@ -135,7 +135,7 @@ def test_back_page_has_no_folio_and_the_help_numbers(name, lakeside):
     back = " ".join(text(pdf, page=last).split())
     assert "Contact us" in back and "Lakeside Test Clinic" in back
     assert "In an emergency, call 911." in back
-    assert "call or text 988, the Suicide & Crisis Lifeline" in back
+    assert "call or text 988, the Suicide and Crisis Lifeline" in back
 
 
 # ---- the print file ---------------------------------------------------------------------------

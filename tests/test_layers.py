@@ -17,7 +17,7 @@ LAYERS = [
     {"configfile", "model"},
     {"scan", "markdown"},
     {"loader", "readability", "starter"},
-    {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership"},
+    {"narration", "booklet", "tagging", "uacheck", "imposition", "pagefill", "web", "epub", "ownership"},
     {"build"},
     {"serve"},
     {"cli", "__main__", "console"},

@@ -136,12 +136,10 @@ def checkbox_label(checked: bool) -> str:
 
 
 def help_lines(language: str) -> dict[str, str] | None:
-    """The emergency and crisis numbers for the region of a BCP 47 tag, from one data file."""
-    import tomllib
+    """The emergency and crisis numbers for the guide's language tag, from one data file."""
+    from .web.render import help_lines as lines
 
-    region = next((p.upper() for p in language.split("-")[1:] if len(p) == 2 and p.isalpha()), "")
-    table = tomllib.loads(files("kguide").joinpath("data/help-lines.toml").read_text(encoding="utf-8"))
-    return table.get(region)
+    return lines(language)
 
 
 def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:
