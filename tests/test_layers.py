@@ -17,7 +17,7 @@ LAYERS = [
     {"configfile", "model"},
     {"scan", "markdown"},
     {"loader", "readability"},
-    {"narration", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership", "inputs"},
+    {"narration", "listen", "booklet", "tagging", "uacheck", "imposition", "web", "epub", "ownership", "inputs"},
     {"build"},
     {"cli", "__main__"},
 ]

@@ -127,7 +127,11 @@ class _Writer:
         items = [_item_text(item) for item in block.items]
         questions = block.role == "questions"
         if block.role == "checklist":
-            self.say("Here is a checklist. You can pause after each item to check it.", PAUSE_SENTENCE)
+            self.say(
+                "Here is a checklist. You can pause after each item to check it.",
+                PAUSE_SENTENCE,
+                self.where(block.line, ""),
+            )
         for number, (item, (text, term)) in enumerate(
             zip(block.items, items, strict=True), start=block.start
         ):
@@ -143,7 +147,11 @@ class _Writer:
                 self.prose(text, PAUSE_ITEM, at=(line, raw, 0))
         if questions and items:
             self.end_pause(PAUSE_SENTENCE)
-            self.say("You can pause here to write down your own questions.", PAUSE_PARAGRAPH)
+            self.say(
+                "You can pause here to write down your own questions.",
+                PAUSE_PARAGRAPH,
+                self.where(block.line, ""),
+            )
         self.end_pause(PAUSE_PARAGRAPH)
 
 
