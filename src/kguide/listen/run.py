@@ -201,7 +201,7 @@ def _listen_one(
             )
         )
     before = recognizer.heard_now
-    heard = recognizer.hear(wavs)
+    heard = recognizer.hear(wavs, [s.text for _, s in segments])
     config_path = guide.folder / CONFIG_NAME
     sentences = [
         Heard(stem, s, text, compare(s.text, text), s.where or (config_path, 1, 1))
