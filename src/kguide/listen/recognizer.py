@@ -34,6 +34,10 @@ INSTALL = "pip install 'kguide[listen]'"
 RATE = 16000  # Whisper hears 16 kHz mono
 GAP = 1.0  # seconds of silence between sentences in a batch
 BATCH_SECONDS = 25.0
+TEMPERATURES = (0.0, 0.2, 0.4, 0.6)
+DECODING = (
+    f"greedy,fallback={TEMPERATURES},gap={GAP},batch={BATCH_SECONDS},cap=2w+20"  # part of the cache key
+)
 
 
 def _offline() -> None:
@@ -101,7 +105,7 @@ class Recognizer:
         return self.cache / key[:2] / f"{key}.json"
 
     def key(self, wav: bytes) -> str:
-        return hashlib.sha256(wav + self.model_id.encode()).hexdigest()
+        return hashlib.sha256(wav + f"{self.model_id}\n{DECODING}".encode()).hexdigest()
 
     def hear(self, wavs: list[Path], texts: list[str]) -> list[str]:
         """What the recognizer hears in each WAV (meant to say `texts`), in order."""
@@ -136,9 +140,12 @@ class Recognizer:
             numpy.concatenate(parts),
             language="en",
             beam_size=1,
-            temperature=0.0,
+            # greedy first; a repetition loop (too compressible) is decoded again, warmer
+            temperature=TEMPERATURES,
             condition_on_previous_text=False,
             without_timestamps=True,
+            # a loop of repeated words ends here: the words meant, and room for more
+            max_new_tokens=min(440, 2 * sum(len(text.split()) for _, _, text in batch) + 20),
             vad_filter=False,
         )
         heard = " ".join(segment.text for segment in segments).split()
