@@ -34,7 +34,7 @@ def html_part(listening: Listening) -> str:
         f"<td>{listening.word_error:.1%}</td></tr>"
     )
     misheard = "".join(
-        f"<li><a>{e(h.where[0].name)}:{h.where[1]}:{h.where[2]}</a>: said <q>{e(h.segment.text)}</q>, "
+        f"<li><code>{e(h.where[0].name)}:{h.where[1]}:{h.where[2]}</code>: said <q>{e(h.segment.text)}</q>, "
         f"heard <q>{e(h.heard)}</q></li>"
         for h in listening.sentences
         if h.misheard
