@@ -106,3 +106,36 @@ def test_listen_before_a_build_says_to_build(tmp_path, tts_cache):
     result = run_kguide("listen", str(guide), "--out", str(tmp_path), "--cache-dir", str(tts_cache))
     assert result.code == 2
     assert "no build to listen to: run kguide build" in result.err
+
+
+def test_build_listen_builds_then_listens(mini_copy, tts_cache, tmp_path):
+    config = mini_copy / "guide.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[listen]\nmax_word_error = 1.0\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = run_kguide("build", str(mini_copy), "--out", str(out), "--cache-dir", str(tts_cache), "--listen")
+    assert result.code == 0, result.err
+    assert "mini: listening check" in result.out and "sentences heard differently" in result.out
+    data = json.loads((out / "mini" / "listening.json").read_text(encoding="utf-8"))
+    assert data["sentences"] == len((out / "mini" / "captions.vtt").read_text().split("\n\n")) - 1
+
+    # An edit after the build: the build no longer says what the guide says.
+    section = mini_copy / "02-after.md"
+    section.write_text(
+        section.read_text(encoding="utf-8").replace("light meal", "small meal"), encoding="utf-8"
+    )
+    stale = _listen(out / "mini", tts_cache, mini_copy)
+    assert stale.code == 2
+    assert "the build is older than the guide's text" in stale.err
+
+
+def test_listen_settings_are_checked(mini_copy):
+    config = mini_copy / "guide.toml"
+    extra = '\n[listen]\nmisheard = "loud"\nmax_word_error = 2\nmodel = "no-such-folder"\n'
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    result = run_kguide("check", str(mini_copy))
+    assert result.code == 2
+    assert "'listen.misheard' must be one of warning, error, not 'loud'" in result.err
+    assert "'listen.max_word_error' must be between 0 and 1, not 2.0" in result.err
+    assert "'listen.model' folder not found: 'no-such-folder'" in result.err
