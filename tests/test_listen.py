@@ -7,12 +7,9 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from conftest import run_kguide
 
 from kguide.listen.compare import compare, split_heard
-
-pytest.importorskip("faster_whisper", reason="the listen extra is installed by setup.sh")
 
 SENTENCE = "Drink some water."  # 02-after.md, line 8: "1. Drink some water."
 

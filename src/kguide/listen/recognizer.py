@@ -83,9 +83,14 @@ class Recognizer:
             raise ToolMissingError(f"kguide listen needs the speech recognizer: {INSTALL}") from None
         if model_dir is None:
             model_dir = packaged_model()
-        elif not (model_dir / "model.bin").is_file():
+        elif not all((model_dir / name).is_file() for name in ("model.bin", "config.json", "tokenizer.json")):
+            # without its own tokenizer.json, faster-whisper would fetch one from the network
             raise GuideError(
-                Problem(f"'listen.model' is not a CTranslate2 Whisper model folder: {model_dir}", source)
+                Problem(
+                    f"'listen.model' is not a CTranslate2 Whisper model folder (model.bin, config.json "
+                    f"and tokenizer.json): {model_dir}",
+                    source,
+                )
             )
         self.model_id = _file_hash(model_dir / "model.bin")[:16]
         self.cache = cache
