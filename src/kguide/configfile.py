@@ -19,11 +19,13 @@ from .config import (
     ENGINES,
     LANG_RE,
     LOGO_TYPES,
+    MISHEARD_LEVELS,
     PAGE_SIZES,
     RULE_NAMES,
     SEVERITIES,
     Clinic,
     GuideConfig,
+    Listen,
     Rules,
 )
 from .errors import GuideError, Problem
@@ -268,7 +270,30 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
             bad(("templates",), f"'templates' folder not found: {config.templates!r}")
     for keys, message in _rules_problems(config.reading.rules):
         bad(keys, message)
+    for keys, message in _listen_problems(config.listen, path.parent):
+        bad(keys, message)
     return problems
+
+
+def _listen_problems(listen: Listen, guide_dir: Path) -> list[tuple[tuple[str, ...], str]]:
+    found = []
+    if listen.misheard not in MISHEARD_LEVELS:
+        found.append(
+            (
+                ("listen", "misheard"),
+                f"'listen.misheard' must be one of {', '.join(MISHEARD_LEVELS)}, not {listen.misheard!r}",
+            )
+        )
+    if not 0 <= listen.max_word_error <= 1:
+        found.append(
+            (
+                ("listen", "max_word_error"),
+                f"'listen.max_word_error' must be between 0 and 1, not {listen.max_word_error}",
+            )
+        )
+    if listen.model and not (guide_dir / listen.model).is_dir():
+        found.append((("listen", "model"), f"'listen.model' folder not found: {listen.model!r}"))
+    return found
 
 
 def _rules_problems(rules: Rules) -> list[tuple[tuple[str, ...], str]]:

@@ -338,3 +338,23 @@ def discard(staging: Path) -> None:
     fd = _locks.pop(staging, None)
     if fd is not None:
         os.close(fd)
+
+
+def record_outputs(folder: Path, paths: list[Path]) -> None:
+    """Add files kguide wrote into a finished build (the listening check's results) to that
+    build's manifest, with their sizes and hashes, so they stay kguide's own: a later build
+    replaces them like every other output. The manifest is replaced whole, never half-written."""
+    import hashlib
+
+    manifest = folder / MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    outputs = data.setdefault("outputs", {})
+    for path in paths:
+        outputs[str(path.relative_to(folder))] = {
+            "bytes": path.stat().st_size,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        }
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, manifest)

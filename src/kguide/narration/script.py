@@ -8,10 +8,13 @@ matches one sentence of the audio.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph, plain_text, require_bound
+from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph, Section, plain_text, require_bound
 from ..text import split_sentences
 from .spoken import Lexicon, speakable
 
@@ -32,6 +35,9 @@ class Segment:
     text: str  # as written: transcript and captions
     spoken: str  # as the engine is given it
     pause_ms: int
+    # Where the words come from: (section file, line, column); None for the introduction and the
+    # closing words, which come from guide.toml. Not part of equality: it never changes the audio.
+    where: tuple[Path, int, int] | None = field(default=None, compare=False)
 
     @property
     def words(self) -> int:
@@ -56,57 +62,96 @@ def _sentence(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, lexicon: Lexicon):
+    def __init__(self, lexicon: Lexicon, section: Section | None = None):
         self.lexicon = lexicon
+        self.section = section
         self.segments: list[Segment] = []
 
-    def say(self, text: str, pause_ms: int) -> None:
+    def say(self, text: str, pause_ms: int, where: tuple[Path, int, int] | None = None) -> None:
         text = _sentence(text)
-        self.segments.append(Segment(text, speakable(text, self.lexicon), pause_ms))
+        self.segments.append(Segment(text, speakable(text, self.lexicon), pause_ms, where))
 
-    def prose(self, text: str, pause_ms: int, sentence_pause: int = PAUSE_SENTENCE) -> None:
-        """A paragraph or item: one segment a sentence, a longer pause after the last."""
-        sentences = [s.text for s in split_sentences(" ".join(text.split()))]
-        for index, sentence in enumerate(sentences):
-            self.say(sentence, pause_ms if index == len(sentences) - 1 else sentence_pause)
+    def prose(
+        self, text: str, pause_ms: int, sentence_pause: int = PAUSE_SENTENCE, at: tuple | None = None
+    ) -> None:
+        """A paragraph or item: one segment a sentence, a longer pause after the last.
+        `at` is (line, source text, words before it in `text`), to locate each sentence."""
+        normal = " ".join(text.split())
+        spans = split_sentences(normal)
+        for index, span in enumerate(spans):
+            where = self.where(at[0], at[1], normal.count(" ", 0, span.start) - at[2]) if at else None
+            self.say(span.text, pause_ms if index == len(spans) - 1 else sentence_pause, where)
+
+    def where(self, line: int, raw: str, word: int = 0) -> tuple[Path, int, int] | None:
+        """(file, line, column) of the `word`-th word of `raw`, a block's text from `line`."""
+        if self.section is None:
+            return None
+        words = list(re.finditer(r"\S+", raw))
+        if not words:
+            return (self.section.path, line, 1)
+        token = words[min(max(word, 0), len(words) - 1)]
+        number = line + raw.count("\n", 0, token.start())
+        source = self.section.source[number - 1] if 0 < number <= len(self.section.source) else ""
+        word_text = token.group().strip(".,;:!?\"'()*_")
+        # the n-th such word on its printed line is taken to be the n-th on the source line
+        before = raw[raw.rfind("\n", 0, token.start()) + 1 : token.start()].count(word_text)
+        found = -1
+        for _ in range(before + 1):
+            found = source.find(word_text, found + 1)
+            if found < 0:
+                break
+        return (self.section.path, number, found + 1 if found >= 0 else 1)
 
     def end_pause(self, pause_ms: int) -> None:
         if self.segments:
             last = self.segments[-1]
-            self.segments[-1] = Segment(last.text, last.spoken, max(last.pause_ms, pause_ms))
+            self.segments[-1] = dataclasses.replace(last, pause_ms=max(last.pause_ms, pause_ms))
 
     def blocks(self, blocks) -> None:
         for block in blocks:
             if isinstance(block, Heading):
-                self.say(block.text, PAUSE_HEADING)
+                self.say(block.text, PAUSE_HEADING, self.where(block.line, block.text))
             elif isinstance(block, Paragraph):
                 if block.text.strip():
-                    self.prose(block.text, PAUSE_PARAGRAPH)
+                    self.prose(block.text, PAUSE_PARAGRAPH, at=(block.line, block.text, 0))
             elif isinstance(block, ListBlock):
                 self.list(block)
             elif isinstance(block, Note):
-                self.say("Important.", PAUSE_SENTENCE)
+                self.say("Important.", PAUSE_SENTENCE, self.where(block.line, ""))
                 self.blocks(block.blocks)
                 self.end_pause(PAUSE_PARAGRAPH)
             elif isinstance(block, Figure):
-                self.say(f"A picture shows: {block.alt}", PAUSE_PARAGRAPH)
+                self.say(f"A picture shows: {block.alt}", PAUSE_PARAGRAPH, self.where(block.line, ""))
 
     def list(self, block: ListBlock) -> None:
         items = [_item_text(item) for item in block.items]
         questions = block.role == "questions"
         if block.role == "checklist":
-            self.say("Here is a checklist. You can pause after each item to check it.", PAUSE_SENTENCE)
-        for number, (text, term) in enumerate(items, start=block.start):
+            self.say(
+                "Here is a checklist. You can pause after each item to check it.",
+                PAUSE_SENTENCE,
+                self.where(block.line, ""),
+            )
+        for number, (item, (text, term)) in enumerate(
+            zip(block.items, items, strict=True), start=block.start
+        ):
+            first = next((b for b in item.blocks if isinstance(b, Paragraph)), None)
+            raw = first.text if first else ""
+            line = first.line if first else item.line
             if term:  # a glossary entry: the term, a short pause, then its meaning
-                self.say(term, PAUSE_TERM)
-                self.prose(text, PAUSE_ITEM)
-            elif block.ordered:
-                self.prose(f"Step {number}. {text}" if not questions else text, PAUSE_ITEM)
+                self.say(term, PAUSE_TERM, self.where(line, raw))
+                self.prose(text, PAUSE_ITEM, at=(line, raw, -len(term.split())))
+            elif block.ordered and not questions:
+                self.prose(f"Step {number}. {text}", PAUSE_ITEM, at=(line, raw, 2))
             else:
-                self.prose(text, PAUSE_ITEM)
+                self.prose(text, PAUSE_ITEM, at=(line, raw, 0))
         if questions and items:
             self.end_pause(PAUSE_SENTENCE)
-            self.say("You can pause here to write down your own questions.", PAUSE_PARAGRAPH)
+            self.say(
+                "You can pause here to write down your own questions.",
+                PAUSE_PARAGRAPH,
+                self.where(block.line, ""),
+            )
         self.end_pause(PAUSE_PARAGRAPH)
 
 
@@ -130,8 +175,9 @@ def build_script(guide: Guide, lexicon: Lexicon, rate: int) -> list[Track]:
     clinic = config.clinic
     body: list[Track] = []
     for index, section in enumerate(guide.sections, start=1):
-        writer = _Writer(lexicon)
-        writer.say(f"Part {index}. {section.title}", PAUSE_ANNOUNCE)
+        writer = _Writer(lexicon, section)
+        title_line = next((n for n, t in enumerate(section.source, 1) if t.startswith("title:")), 1)
+        writer.say(f"Part {index}. {section.title}", PAUSE_ANNOUNCE, writer.where(title_line, section.title))
         writer.blocks(section.audio_blocks)
         writer.end_pause(PAUSE_PART_END)
         body.append(Track(section.stem, section.title, tuple(writer.segments)))

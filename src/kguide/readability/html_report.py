@@ -52,11 +52,12 @@ def written_by_kguide(path: Path) -> bool:
         return False
 
 
-def write(report: ReadingReport, guide: Guide, path: Path) -> None:
-    path.write_text(render(report, guide), encoding="utf-8")
+def write(report: ReadingReport, guide: Guide, path: Path, listening: str = "") -> None:
+    path.write_text(render(report, guide, listening), encoding="utf-8")
 
 
-def render(report: ReadingReport, guide: Guide) -> str:
+def render(report: ReadingReport, guide: Guide, listening: str = "") -> str:
+    """`listening`: the "Listening check" part (HTML, from kguide.listen), when there is one."""
     ids = {id(f): f"f{n}" for n, f in enumerate(report.findings, start=1)}
     parts = [
         "<!DOCTYPE html>",
@@ -69,6 +70,7 @@ def render(report: ReadingReport, guide: Guide) -> str:
         _text(report, guide, ids),
         _findings(report, guide, ids),
         _pemat(report),
+        listening,
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
