@@ -22,7 +22,6 @@ from .build import check
 from .errors import KguideError
 from .loader import check_clinics
 from .readability import html_report
-from .readability.terminal import format_findings
 
 POLL_SECONDS = 0.3
 _RELOAD = """<script>
@@ -76,7 +75,9 @@ class Preview:
             for edition in booklet.editions(bound):
                 pages[f"/{edition.name}.html"] = self._local(booklet.render_html(bound, edition), roots)
             pages["/reading-report.html"] = html_report.render(report, bound)
-            findings = format_findings(report) or "no findings"
+            findings = "\n".join(
+                f"{f.path.name}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}" for f in report.findings
+            )
             pages["/"] = _index(bound.config.title, report.status, findings, [])
         except KguideError as exc:
             guide, roots = None, {}
@@ -117,7 +118,7 @@ class Preview:
 
 
 def _index(title: str, status: str, findings: str, errors: list[str]) -> str:
-    lines = errors or findings.splitlines()
+    lines = errors or findings.splitlines() or ["No findings: the guide reads well."]
     kind = "error" if errors else None
     items = "".join(
         f'<li class="{kind or (line.split(": ")[1].split()[0] if ": " in line else "")}">{html.escape(line)}</li>'
