@@ -68,3 +68,14 @@ def clinics_build(tmp_path_factory, tts_cache) -> Path:
     result = run_kguide("build", str(GUIDES / "clinics"), "--out", str(out), "--cache-dir", str(tts_cache))
     assert result.code == 0, result.err
     return out / "clinics"
+
+
+@pytest.fixture(scope="session")
+def lakeside(clinics_build) -> Path:
+    """The two-clinic fixture guide's build for its lakeside profile."""
+    return clinics_build / "lakeside"
+
+
+@pytest.fixture(scope="session")
+def hilltop(clinics_build) -> Path:
+    return clinics_build / "hilltop"

@@ -28,16 +28,6 @@ HALF_LETTER, LETTER = (396.0, 612.0), (612.0, 792.0)
 TAGGED = ("booklet.pdf", "booklet-large-print.pdf")
 
 
-@pytest.fixture(scope="module")
-def lakeside(clinics_build):
-    return clinics_build / "lakeside"
-
-
-@pytest.fixture(scope="module")
-def hilltop(clinics_build):
-    return clinics_build / "hilltop"
-
-
 # ---- PDF/UA: the independent check finds nothing in any tagged PDF built ----------------------
 
 

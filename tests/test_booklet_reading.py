@@ -25,16 +25,6 @@ A4_LANDSCAPE, LETTER_LANDSCAPE = (841.89, 595.28), (792.0, 612.0)
 SIX_MM = 6 / 25.4 * 72
 
 
-@pytest.fixture(scope="module")
-def lakeside(clinics_build):
-    return clinics_build / "lakeside"
-
-
-@pytest.fixture(scope="module")
-def hilltop(clinics_build):
-    return clinics_build / "hilltop"
-
-
 # ---- contents ---------------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from webtools import ace, ace_failures, epubcheck
+from webtools import cues as _cues
+from webtools import seconds as _seconds
 
 from kguide.narration.chapters import read_mp3_chapters
 
@@ -28,21 +30,6 @@ def clinic(clinics_build) -> Path:
 @pytest.fixture(scope="module")
 def book(clinic) -> zipfile.ZipFile:
     return zipfile.ZipFile(clinic / "clinics.epub")
-
-
-def _seconds(value: str) -> float:
-    hours, minutes, seconds = value.split(":")
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def _cues(vtt: Path) -> list[tuple[float, float, str]]:
-    cues = []
-    for block in vtt.read_text(encoding="utf-8").split("\n\n")[1:]:
-        lines = block.strip().splitlines()
-        if len(lines) >= 3:
-            start, end = (_seconds(t) for t in lines[1].split(" --> "))
-            cues.append((start, end, " ".join(lines[2:])))
-    return cues
 
 
 def _overlays(book: zipfile.ZipFile) -> dict[str, list[tuple[str, str, float, float]]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 from webtools import AXE, CHROMIUM_ARGS, chromium, require
+from webtools import cues as _cues
 
 from kguide.narration.chapters import read_mp3_chapters
 
@@ -43,21 +44,6 @@ def page(browser, site):
     page.wait_for_function("document.getElementById('player').readyState >= 1")
     yield page
     context.close()
-
-
-def _seconds(value: str) -> float:
-    hours, minutes, seconds = value.split(":")
-    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-
-
-def _cues(vtt: Path) -> list[tuple[float, float, str]]:
-    cues = []
-    for block in vtt.read_text(encoding="utf-8").split("\n\n")[1:]:
-        lines = block.strip().splitlines()
-        if len(lines) >= 3:
-            start, end = (_seconds(t) for t in lines[1].split(" --> "))
-            cues.append((start, end, " ".join(lines[2:])))
-    return cues
 
 
 def _seek(page, seconds: float) -> None:

@@ -90,3 +90,20 @@ def ace_failures(report: dict) -> list[str]:
                     f"({test.get('earl:impact')}): {check['earl:result'].get('dct:description')}"
                 )
     return out
+
+
+def seconds(value: str) -> float:
+    """A WebVTT or SMIL clock value ("00:01:02.500") in seconds."""
+    hours, minutes, secs = value.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(secs)
+
+
+def cues(vtt: Path) -> list[tuple[float, float, str]]:
+    """(start, end, text) of each cue of a WebVTT file."""
+    found = []
+    for block in vtt.read_text(encoding="utf-8").split("\n\n")[1:]:
+        lines = block.strip().splitlines()
+        if len(lines) >= 3:
+            start, end = (seconds(t) for t in lines[1].split(" --> "))
+            found.append((start, end, " ".join(lines[2:])))
+    return found
