@@ -118,3 +118,16 @@ def test_output_swap_keeps_the_last_build_when_the_rename_fails(tmp_path, monkey
 def test_syllable_fallback_counts_a_final_consonant_le(word, count):
     """Words the dictionary lacks are estimated from their spelling: "-ble" is a syllable."""
     assert fallback_syllables(word) == count
+
+
+@pytest.mark.parametrize("words, severity", [(20, None), (21, "warning"), (25, "warning"), (26, "error")])
+def test_long_sentence_limits_are_exact(mini_copy, words, severity):
+    """Defaults: more than 20 words is a warning, more than 25 an error; not one word later."""
+    from kguide.loader import load_guide
+    from kguide.readability.report import check_guide
+
+    sentence = " ".join(["we"] * (words - 1) + ["rest."]).capitalize()
+    section = mini_copy / "02-after.md"
+    section.write_text(section.read_text() + f"\n{sentence}\n")
+    found = [f for f in check_guide(load_guide(mini_copy)).findings if f.rule == "long_sentence"]
+    assert [f.severity for f in found] == ([severity] if severity else [])
