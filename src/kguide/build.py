@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import booklet
+from .booklet_cache import booklets_and_cover
 from .guide import Guide, load_guide
 from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
@@ -59,7 +60,7 @@ class BuildOptions:
 class BuildResult:
     guide: Guide
     folder: Path
-    report: ReadingReport
+    report: ReadingReport | None  # None when the build was up to date (not checked again)
     skipped: bool = False
     pages: int = 0
     booklets: dict[str, int] = field(default_factory=dict)  # PDF file name -> pages
@@ -125,22 +126,24 @@ def build_guide(
     clinic: str = "",
 ) -> BuildResult:
     """Build the guide for one clinic ("" for its single [clinic]) into its output folder."""
-    guide, report = check(guide_dir, clinic)
-    if report.failed:
-        raise reading_failure(report, guide)
+    guide = load_guide(guide_dir, clinic)
     engine_name, voice, rate = _voice_settings(guide, options)
     if engine_name == "piper" and voice and not Path(voice).is_absolute():
         voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
     audio.require_tools()
-    lexicon = load_lexicon(guide.folder)
-    factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
+    factory = partial(_engine, engine_name, voice, rate, guide.config.language)
     engine = factory()
     out = options.out
     target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name
     key = _build_key(guide, engine.describe())
+    # Before the reading check and the heavy imports: an unchanged guide built cleanly last time.
     if not options.force and _up_to_date(target, key):
         log(f"{guide.name}: up to date ({target})")
-        return BuildResult(guide, target, report, skipped=True)
+        return BuildResult(guide, target, None, skipped=True)
+    report = check_guide(guide)
+    if report.failed:
+        raise reading_failure(report, guide)
+    lexicon = load_lexicon(guide.folder)
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
@@ -152,14 +155,16 @@ def build_guide(
         # own while the audio is made (ffmpeg runs in other processes, so both cores work).
         pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
         with ThreadPoolExecutor(max_workers=1) as pool:
-            printing = pool.submit(booklet.write_booklets, guide, pages, staging)
+            cache_root = options.cache_dir or out / ".cache"
+            inputs = _booklet_inputs(guide)
+            printing = pool.submit(booklets_and_cover, guide, pages, staging, cache_root / "booklets", inputs)
             tracks = build_script(guide, lexicon, rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
-            cache_root = options.cache_dir or out / ".cache"
             cache = SegmentCache(cache_root / "tts", engine, factory)
             finished = TrackCache(cache_root / "tracks", engine, audio.settings())
-            result.audio = narrate(guide, tracks, cache, finished, staging, progress)
-            result.booklets = dict(printing.result())
+            cover = lambda: printing.result()[1]  # noqa: E731  ready when the booklet is
+            result.audio = narrate(guide, tracks, cache, finished, staging, progress, cover)
+            result.booklets = dict(printing.result()[0])
             result.pages = result.booklets[booklet.editions(guide)[0].filename]
             for filename, count in result.booklets.items():
                 log(f"{guide.name}: {target.name + '/' if guide.clinic_id else ''}{filename} ({count} pages)")
@@ -176,6 +181,27 @@ def build_guide(
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+_ENGINES: dict[tuple, object] = {}
+
+
+def _engine(name: str, voice: str, rate: int, language: str):
+    """One engine per voice setting for the whole run: clinics share it (and its loaded voice)."""
+    key = (name, voice, rate, language)
+    if key not in _ENGINES:
+        _ENGINES[key] = make_engine(name, voice, rate, language)
+    return _ENGINES[key]
+
+
+def _booklet_inputs(guide: Guide) -> dict:
+    """What shapes the booklets besides their HTML: templates, images, WeasyPrint, kguide."""
+    return {
+        "templates": _templates_hashes(guide),
+        "files": {k: v for k, v in guide.input_hashes().items() if not k.endswith((".md", ".toml", ".tsv"))},
+        "weasyprint": _package_version("weasyprint"),
+        "kguide": _source_hash(),
+    }
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:
@@ -303,6 +329,7 @@ def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, 
         "audio": {
             "tracks": [t.to_dict() for t in result.audio.tracks],
             "whole": result.audio.whole.to_dict(),
+            "m4b": result.audio.m4b.to_dict(),
             "chapters": [
                 {"title": title, "start": round(start, 3), "end": round(end, 3)}
                 for start, end, title in result.audio.chapters

