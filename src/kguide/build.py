@@ -143,7 +143,7 @@ def build_guide(
     report = check_guide(guide)
     if report.failed:
         raise reading_failure(report, guide)
-    lexicon = load_lexicon(guide.folder)
+    lexicon = load_lexicon(guide.folder).for_engine(engine.describe())
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))

@@ -42,6 +42,8 @@ class Pyttsx3Engine:
                 "eSpeak NG: apt-get install espeak-ng"
             ) from None
         self._driver = str(getattr(self._engine, "driver_name", "") or "")
+        if self._driver == "espeak":
+            _allow_espeak_phonemes()
         voices = self._engine.getProperty("voices") or []
         self.voice = self._pick_voice(voices, voice, language)
         self._engine.setProperty("voice", self.voice)
@@ -101,6 +103,22 @@ class Pyttsx3Engine:
             if _frames(target) > 0:
                 return
         raise RenderError(Problem(f"the pyttsx3 engine wrote no audio for: {text[:60]!r}"))
+
+
+def _allow_espeak_phonemes() -> None:
+    """Let eSpeak NG read the lexicon's phonemes (`[[...]]` in the text): pyttsx3 calls
+    espeak_Synth without the flag that allows phoneme input, so add it."""
+    from pyttsx3.drivers import _espeak
+
+    synth = _espeak.Synth
+    if getattr(synth, "kguide_phonemes", False):
+        return
+
+    def with_phonemes(text, *args, flags=0, **kwargs):
+        return synth(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
+
+    with_phonemes.kguide_phonemes = True
+    _espeak.Synth = with_phonemes
 
 
 def _frames(path: Path) -> int:
