@@ -19,18 +19,18 @@ from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import booklet
-from .booklet_cache import booklets_and_cover
 from .guide import Guide, load_guide
 from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
 from .narration.engines import make_engine
-from .narration.narrate import GuideAudio, narrate
-from .narration.script import build_script, transcript
 from .narration.spoken import load_lexicon
-from .readability import html_report
 from .readability.report import ReadingReport, check_guide, reading_failure
+
+if TYPE_CHECKING:  # imported where used: an up-to-date build stops before it needs them
+    from .narration.narrate import GuideAudio
 
 MANIFEST = "manifest.json"
 
@@ -144,6 +144,9 @@ def build_guide(
     if report.failed:
         raise reading_failure(report, guide)
     lexicon = load_lexicon(guide.folder).for_engine(engine.describe())
+    from .booklet_cache import booklets_and_cover
+    from .narration.narrate import narrate
+    from .narration.script import build_script, transcript
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
@@ -222,6 +225,8 @@ def _swap_into_place(staging: Path, target: Path) -> None:
 
 
 def _write_reading(report: ReadingReport, guide: Guide, folder: Path) -> None:
+    from .readability import html_report
+
     data = report.to_dict(root=guide.folder)
     (folder / "reading.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     html_report.write(report, guide, folder / html_report.REPORT_NAME)

@@ -88,6 +88,7 @@ def narrate(
     audio_dir = out_dir / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
     parts, todo = plan_tracks(tracks, finished)
+    cache.hits += len({s.spoken for t in tracks if t.stem in parts for s in t.segments})  # whole tracks
     work = Path(tempfile.mkdtemp(prefix="kguide-audio-"))
     try:
         parts.update(make_tracks(todo, cache, finished, work, progress))
@@ -138,26 +139,16 @@ def make_tracks(
     runs in processes of its own) while the next is spoken, and cache them."""
     store = Calibrations(finished.folder, finished.description)
     known = store.load()
-    first: Future | None = None
     futures: dict[str, Future] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for track, key in _spoken(todo, cache, progress):
-            if known is not None:
-                futures[track.stem] = pool.submit(_finish, track, key, cache, finished, work, known)
-            elif first is None:  # the first track calibrates this voice; the others wait for it
-                first = futures[track.stem] = pool.submit(
-                    _finish, track, key, cache, finished, work, Calibration()
-                )
-            else:
-                futures[track.stem] = pool.submit(_after_first, first, track, key, cache, finished, work)
+            futures[track.stem] = pool.submit(
+                _finish, track, key, cache, finished, work, known or Calibration()
+            )
     made = {stem: future.result()[0] for stem, future in futures.items()}
-    if known is None and first is not None:
-        store.save(first.result()[1])
+    if known is None and futures:  # what the first track showed about this voice, for next time
+        store.save(next(iter(futures.values())).result()[1])
     return made
-
-
-def _after_first(first: Future, *args) -> tuple[CachedTrack, Calibration]:
-    return _finish(*args, first.result()[1])
 
 
 def _finish(
@@ -172,7 +163,6 @@ def _finish(
     leveled = level_track(raw, mp3, m4a, calibration)
     meta = {
         "seconds": audio.duration(mp3),
-        "aac_seconds": audio.duration(m4a),
         "cues": cues,
         "loudness": leveled.mp3.to_dict(),
         "aac_loudness": leveled.aac.to_dict(),
