@@ -3,11 +3,14 @@
     .venv/bin/python benchmarks/build_bench.py [GUIDE_DIR]
 
 Measured, in one run on one machine:
-  cold build        kguide build with an empty output folder and an empty speech cache (for the
-                    first clinic profile only, when the guide has several)
+  cold build        kguide build with an empty output folder and an empty cache (for the first
+                    clinic profile only, when the guide has several)
   no-change rebuild kguide build again, nothing changed
   one-edit rebuild  kguide build after one paragraph of one section changed
   check             kguide check (the reading-level check alone)
+  20 clinics        kguide build, empty output folder and cache, of a copy of the guide whose
+                    guide.toml has 20 clinic profiles (the first profile's details, each with its
+                    own name, phone, address and web address)
   raw eSpeak NG     espeak-ng speaking the whole transcript to one WAV file, at the same rate
   raw Piper         Piper (the bundled voice) speaking the whole transcript to one WAV file, at
                     the same speaking rate, loading the voice included
@@ -75,6 +78,14 @@ def main() -> int:
         section.write_text("\n".join(lines) + "\n", encoding="utf-8")
         results["one-edit rebuild"] = timed(build, "one-edit rebuild")
         results["check"] = timed(kguide + ["check", str(guide)])
+        twenty = work / "twenty" / sample.name
+        shutil.copytree(sample, twenty)
+        _write_clinics(twenty / "guide.toml", 20)
+        results["20 clinics"] = timed(
+            kguide
+            + ["build", str(twenty), "--out", str(work / "out20"), "--cache-dir", str(work / "cache20")],
+            "20 clinics",
+        )
 
         # The raw engines on the same text.
         # out/<guide>/, or with clinic profiles one clinic's out/<guide>/<id>/
@@ -116,14 +127,51 @@ def main() -> int:
         print(f"  {name:<{width}}  {seconds:8.2f} s{note}")
     engine = results["raw Piper"] if engine_name == "piper" else results["raw eSpeak NG"]
     raw = engine + results["raw WeasyPrint"]
+    cold = results["cold build"]
     print(f"ratios (raw engines: {engine_name} + WeasyPrint = {raw:.2f} s):")
-    print(f"  cold build / raw engines          {results['cold build'] / raw:6.2f}x")
-    print(f"  one-edit rebuild / raw engines    {results['one-edit rebuild'] / raw:6.2f}x")
-    print(f"  no-change rebuild / cold build    {results['no-change rebuild'] / results['cold build']:6.3f}x")
-    print(f"  one-edit rebuild / cold build     {results['one-edit rebuild'] / results['cold build']:6.3f}x")
-    print(f"  raw Piper / raw eSpeak NG         {results['raw Piper'] / results['raw eSpeak NG']:6.2f}x")
-    print(f"  cold build / audio length         {results['cold build'] / audio_seconds:6.3f}")
+    for label, value, target, unit in (
+        ("cold build / raw engines", cold / raw, 1.2, "x"),
+        ("one-edit rebuild / cold build", results["one-edit rebuild"] / cold, 0.06, "x"),
+        ("no-change rebuild", results["no-change rebuild"], 0.5, " s"),
+        ("20 clinics / one clinic", results["20 clinics"] / cold, 2.0, "x"),
+    ):
+        verdict = "within" if value <= target else "OVER"
+        print(f"  {label:<32} {value:6.3f}{unit:<2}  target at most {target}{unit.strip()}: {verdict}")
+    print(f"  raw Piper / raw eSpeak NG        {results['raw Piper'] / results['raw eSpeak NG']:6.2f}x")
+    print(f"  cold build / audio length        {cold / audio_seconds:6.3f}")
     return 0
+
+
+def _write_clinics(toml: Path, count: int) -> None:
+    """Replace the [clinics.*] tables of `toml` by `count` profiles made from the first one."""
+    import json
+    import tomllib
+
+    text = toml.read_text(encoding="utf-8")
+    first = next(iter(tomllib.loads(text).get("clinics", {}).values()))
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("[clinics."))
+    end = next(
+        i
+        for i, line in enumerate(lines)
+        if i > start and line.startswith("[") and not line.startswith("[clinics.")
+    )
+    tables = []
+    for n in range(1, count + 1):
+        profile = {
+            **first,
+            "name": f"Example Clinic Number {n}",
+            "phone": f"(555) 0{10 + n:02d}-{4400 + n}",
+            "address": f"{n} Example Road, Springfield",
+            "website": f"www.example.org/clinic-{n}",
+            "audio_url": f"https://www.example.org/clinic-{n}/audio",
+        }
+        if "logo_alt" in profile:
+            profile["logo_alt"] = f"Example Clinic Number {n} logo: a sun over two waves"
+        tables.append(f"[clinics.clinic-{n}]")
+        tables += [f"{key} = {json.dumps(value)}" for key, value in profile.items()]
+        tables.append("")
+    toml.write_text("\n".join(lines[:start] + tables + lines[end:]) + "\n", encoding="utf-8")
 
 
 def _voice(guide: Path) -> dict:
