@@ -129,3 +129,40 @@ def test_clinics_share_encoded_tracks_and_keep_their_own_tags(clinics_build):
         assert str(ID3(str(lakeside / name))["TPE1"]) != str(ID3(str(hilltop / name))["TPE1"])
     intro = "00-introduction.mp3"
     assert _audio_payload(lakeside / intro) != _audio_payload(hilltop / intro)  # says the clinic
+
+
+def test_no_change_rebuild_loads_no_engine_or_renderer(spoken, tts_cache):
+    """An up-to-date build stops before WeasyPrint, Piper, onnxruntime or the narration code load."""
+    out = spoken.parent
+    result = run_kguide(
+        "build",
+        str(GUIDES / "spoken"),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(tts_cache),
+        env={"PYTHONPROFILEIMPORTTIME": "1"},
+    )
+    assert result.code == 0 and "up to date" in result.err, result.err
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.err.splitlines() if "import time:" in line}
+    assert "kguide.build" in imported  # the import log is there
+    for heavy in ("weasyprint", "piper", "onnxruntime", "kguide.narration.narrate", "pypdfium2"):
+        assert heavy not in imported, heavy
+
+
+def test_booklets_are_rendered_only_when_their_inputs_change(mini_copy, tmp_path):
+    """A forced rebuild takes the booklets from the cache (byte for byte: a new render would
+    carry a new creation date); an edit renders them again."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    args = ("build", str(mini_copy), "--out", str(out), "--cache-dir", str(cache))
+    assert run_kguide(*args).code == 0
+    first = {name: (out / "mini" / name).read_bytes() for name in ("booklet.pdf", "booklet-large-print.pdf")}
+    assert len(list((cache / "booklets").glob("*/*/pages.json"))) == 1
+    forced = run_kguide(*args, "--force")
+    assert forced.code == 0, forced.err
+    assert {name: (out / "mini" / name).read_bytes() for name in first} == first
+    section = mini_copy / "02-after.md"
+    section.write_text(section.read_text().replace("Eat a light meal.", "Eat a small meal."))
+    assert run_kguide(*args).code == 0
+    assert (out / "mini" / "booklet.pdf").read_bytes() != first["booklet.pdf"]
+    assert len(list((cache / "booklets").glob("*/*/pages.json"))) == 2
