@@ -20,7 +20,7 @@ from ..errors import Problem, RenderError, ToolMissingError
 TARGET_LUFS = -16.0
 TARGET_TP = -1.5  # dBTP aimed at; the convention's ceiling is -1
 MAX_TP = -1.0  # dBTP: no file kguide writes goes over it
-LOUDNESS_TOLERANCE = 0.6  # LU either side of the target that is accepted (the convention: 1)
+LOUDNESS_TOLERANCE = 0.8  # LU either side of the target accepted in each file (the convention: 1)
 SAMPLE_RATE = 44100
 MP3_BITRATE = "96k"
 AAC_BITRATE = "64k"
@@ -36,7 +36,7 @@ def settings() -> dict:
         "rate": SAMPLE_RATE,
         "bitrate": MP3_BITRATE,
         "aac_bitrate": AAC_BITRATE,
-        "version": 5,
+        "version": 6,
     }
 
 

@@ -68,6 +68,15 @@ class Calibrations:
         os.replace(tmp, self.path)
 
 
+def typical(calibrations: list[Calibration]) -> Calibration:
+    """The median of what several tracks showed: one odd track (a short introduction with
+    unusual peaks) does not set the start for every later track."""
+    middle = len(calibrations) // 2
+    return Calibration(
+        sorted(c.loss for c in calibrations)[middle], sorted(c.ceiling_db for c in calibrations)[middle]
+    )
+
+
 @dataclass(frozen=True)
 class Leveled:
     mp3: Loudness

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..guide import Guide
 from . import audio
 from .cache import CachedTrack, Progress, SegmentCache, TrackCache
-from .level import Calibration, Calibrations, level_track
+from .level import Calibration, Calibrations, level_track, typical
 from .script import HEAD_SILENCE, TAIL_SILENCE, Track
 from .whole import Album, tag_track, write_m4b, write_whole_mp3
 
@@ -145,10 +145,10 @@ def make_tracks(
             futures[track.stem] = pool.submit(
                 _finish, track, key, cache, finished, work, known or Calibration()
             )
-    made = {stem: future.result()[0] for stem, future in futures.items()}
-    if known is None and futures:  # what the first track showed about this voice, for next time
-        store.save(next(iter(futures.values())).result()[1])
-    return made
+    results = [future.result() for future in futures.values()]
+    if known is None and results:  # what these tracks showed about this voice, for next time
+        store.save(typical([calibration for _, calibration in results]))
+    return {stem: made for stem, (made, _) in zip(futures, results, strict=True)}
 
 
 def _finish(
