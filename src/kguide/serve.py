@@ -76,7 +76,8 @@ class Preview:
                 pages[f"/{edition.name}.html"] = self._local(booklet.render_html(bound, edition), roots)
             pages["/reading-report.html"] = html_report.render(report, bound)
             findings = "\n".join(
-                f"{f.path.name}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}" for f in report.findings
+                f"{f.path.name}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}"
+                for f in report.findings
             )
             pages["/"] = _index(bound.config.title, report.status, findings, [])
         except KguideError as exc:

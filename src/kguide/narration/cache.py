@@ -116,20 +116,32 @@ class CachedTrack:
 
 
 class TrackCache:
-    """Finished tracks (leveled MP3 and AAC, and their measurements), keyed by everything that
-    shapes them: the engine, each segment's spoken text and pause, the audio settings and the
-    tags. A rebuild after one edit levels and encodes only the track that changed."""
+    """Finished tracks (leveled, untagged MP3 and AAC, and their measurements), keyed by
+    everything that shapes their sound: the engine, each segment's spoken text and pause, and
+    the audio settings. Tags are written on a copy (`whole.tag_track`), so a rebuild after one
+    edit levels and encodes only the track that changed, and clinics share every track whose
+    words they share."""
 
     def __init__(self, folder: Path, engine: Engine, settings: dict):
         self.folder = folder
         self._prefix = json.dumps({"engine": engine.describe(), "audio": settings}, sort_keys=True)
 
-    def key(self, segments: list[tuple[str, int]], tags: dict[str, str]) -> str:
-        data = json.dumps({"segments": segments, "tags": tags}, sort_keys=True)
+    @property
+    def description(self) -> str:
+        """The engine and the audio settings (the voice's leveling calibration is kept per this)."""
+        return self._prefix
+
+    def key(self, segments: list[tuple[str, int]]) -> str:
+        data = json.dumps({"segments": segments}, sort_keys=True)
         return hashlib.sha256(f"{self._prefix}\n{data}".encode()).hexdigest()
 
+    def paths(self, key: str) -> tuple[Path, Path]:
+        """Where the entry's MP3 and AAC (MP4) files are kept."""
+        return self.folder / f"{key}.mp3", self.folder / f"{key}.m4a"
+
     def get(self, key: str) -> CachedTrack | None:
-        mp3, m4a, meta = (self.folder / f"{key}{ext}" for ext in (".mp3", ".m4a", ".json"))
+        mp3, m4a = self.paths(key)
+        meta = self.folder / f"{key}.json"
         if not (mp3.is_file() and m4a.is_file() and meta.is_file()):
             return None
         try:

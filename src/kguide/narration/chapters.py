@@ -1,44 +1,40 @@
-"""ID3 chapter frames (CHAP, with a CTOC table of contents) in an MP3, so that players can jump
-between the parts of the whole-guide file (ID3v2 Chapter Frame Addendum)."""
+"""Chapter marks for the whole-guide files, so that players can jump between its parts.
+
+ffmpeg writes them from an ffmetadata file while it joins the tracks: in the MP3 as ID3 CHAP
+frames in time order under one ordered top-level CTOC (the ID3v2 Chapter Frame Addendum), in the
+M4B as a chapter track. (mutagen orders the frames it saves by size, which scrambles chapters for
+players that read the frames rather than the table of contents.)
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
+from mutagen.id3 import ID3
+
+Chapter = tuple[float, float, str]  # start s, end s, title
 
 
-def write_mp3_chapters(path: Path, chapters: list[tuple[float, float, str]]) -> None:
-    """Add one CHAP frame per (start s, end s, title) and a top-level ordered CTOC."""
-    tags = ID3(str(path))
-    tags.delall("CHAP")
-    tags.delall("CTOC")
-    ids = []
-    for index, (start, end, title) in enumerate(chapters, start=1):
-        element = f"chp{index}"
-        ids.append(element)
-        tags.add(
-            CHAP(
-                element_id=element,
-                start_time=round(start * 1000),
-                end_time=round(end * 1000),
-                start_offset=0xFFFFFFFF,  # "not used": players go by time
-                end_offset=0xFFFFFFFF,
-                sub_frames=[TIT2(encoding=3, text=[title])],
-            )
-        )
-    tags.add(
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=ids,
-            sub_frames=[TIT2(encoding=3, text=["Contents"])],
-        )
-    )
-    tags.save(str(path), v2_version=3)
+def ffmetadata(tags: dict[str, str], chapters: list[Chapter]) -> str:
+    """An ffmetadata file: the file's tags, then one [CHAPTER] per chapter, in time order."""
+
+    def escape(value: str) -> str:
+        return re.sub(r"([=;#\\\n])", r"\\\1", value)
+
+    lines = [";FFMETADATA1"] + [f"{k}={escape(v)}" for k, v in tags.items()]
+    for start, end, title in sorted(chapters):
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(start * 1000)}",
+            f"END={round(end * 1000)}",
+            f"title={escape(title)}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
-def read_mp3_chapters(path: Path) -> list[tuple[float, float, str]]:
+def read_mp3_chapters(path: Path) -> list[Chapter]:
     """The chapters of an MP3 in table-of-contents order: (start s, end s, title)."""
     tags = ID3(str(path))
     chaps = {frame.element_id: frame for frame in tags.getall("CHAP")}

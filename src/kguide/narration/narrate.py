@@ -1,22 +1,30 @@
 """Narration script -> audio files: one MP3 per track, the whole guide as one MP3 with chapter
-marks and as an M4B audiobook, and WebVTT captions timed to the whole-guide audio."""
+marks and as an M4B audiobook, and WebVTT captions timed to the whole-guide audio.
+
+In stages: plan (which tracks the cache already has), speak and level (each track is leveled and
+encoded while the next is spoken), tag (a tagged copy of each encoded track), join (the
+whole-guide files, with the cover picture) and captions.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Guide
 from . import audio
-from .cache import Progress, SegmentCache, TrackCache
-from .chapters import write_mp3_chapters
+from .cache import CachedTrack, Progress, SegmentCache, TrackCache
+from .level import Calibration, Calibrations, level_track, typical
 from .script import HEAD_SILENCE, TAIL_SILENCE, Track
+from .whole import Album, tag_track, write_m4b, write_whole_mp3
 
 SLOW_WPM, FAST_WPM = 130, 170  # a section spoken outside this range gets a warning
+Cover = Callable[[], Path | None]  # waits for the cover picture, if there is one
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class TrackAudio:
 class GuideAudio:
     tracks: list[TrackAudio]
     whole: TrackAudio
+    m4b: TrackAudio
     chapters: list[tuple[float, float, str]]  # start s, end s, title, in the whole-guide file
 
     def rate_warnings(self, section_stems: set[str]) -> list[str]:
@@ -73,116 +82,182 @@ def narrate(
     finished: TrackCache,
     out_dir: Path,
     progress: Progress | None = None,
+    cover: Cover | None = None,
 ) -> GuideAudio:
     """Write the audio files of `tracks` into `out_dir`/audio and the captions into `out_dir`."""
     audio_dir = out_dir / "audio"
     audio_dir.mkdir(parents=True, exist_ok=True)
-    album, artist = guide.config.title, guide.config.clinic.name
-    results: dict[str, TrackAudio] = {}
-    hint: audio.LevelHint | None = None
-    todo = []
+    parts, todo = plan_tracks(tracks, finished)
+    cache.hits += len({s.spoken for t in tracks if t.stem in parts for s in t.segments})  # whole tracks
     work = Path(tempfile.mkdtemp(prefix="kguide-audio-"))
     try:
-        for number, track in enumerate(tracks, start=1):
-            tags = {
-                "title": track.title,
-                "album": album,
-                "artist": artist,
-                "track": f"{number}/{len(tracks)}",
-            }
-            key = finished.key([(s.spoken, s.pause_ms) for s in track.segments], tags)
-            hit = finished.get(key)
-            if hit is None:
-                todo.append((track, tags, key))
-                continue
-            shutil.copyfile(hit.mp3, audio_dir / f"{track.stem}.mp3")
-            shutil.copyfile(hit.m4a, work / f"{track.stem}.m4a")
-            results[track.stem] = _track_audio(track, hit.meta)
-            hint = hint or audio.LevelHint(**hit.meta["hint"])
-
-        # Speech first, in this process: most engines are not thread-safe.
-        cache.fill([s.spoken for track, _, _ in todo for s in track.segments], progress)
-        raws = {}
-        for track, _tags, _key in todo:
-            parts = [(cache.get(s.spoken), s.pause_ms) for s in track.segments]
-            raw = work / f"{track.stem}.raw.wav"
-            raws[track.stem] = (raw, audio.join_wavs(parts, raw, HEAD_SILENCE, TAIL_SILENCE))
-
-        def finish(job, hint: audio.LevelHint | None) -> audio.LevelHint:
-            track, tags, key = job
-            raw, cues = raws[track.stem]
-            mp3, leveled, m4a = (
-                audio_dir / f"{track.stem}.mp3",
-                work / f"{track.stem}.wav",
-                work / f"{track.stem}.m4a",
-            )
-            level, learned = audio.level_and_encode(raw, leveled, mp3, tags, hint or audio.LevelHint())
-            audio.encode_aac(leveled, m4a)
-            meta = {
-                "seconds": audio.duration(mp3),
-                "cues": cues,
-                "loudness": level.to_dict(),
-                "hint": asdict(learned),
-            }
-            finished.put(key, mp3, m4a, meta)
-            results[track.stem] = _track_audio(track, meta)
-            return learned
-
-        # The first track leveled shows how the limiter and encoder treat this voice; the rest
-        # start from that. ffmpeg runs in its own processes, so threads keep every core busy.
-        if todo and hint is None:
-            hint = finish(todo.pop(0), None)
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            list(pool.map(lambda job: finish(job, hint), todo))
-
-        ordered = [results[t.stem] for t in tracks]
-        chapters = _chapters(ordered)
-        tags = {"title": album, "album": album, "artist": artist, "genre": "Speech"}
-        whole = audio_dir / f"{guide.name}.mp3"
-        audio.concat_copy([audio_dir / f"{t.stem}.mp3" for t in tracks], whole, tags)
-        write_mp3_chapters(whole, chapters)
-        audio.concat_copy(
-            [work / f"{t.stem}.m4a" for t in tracks],
-            audio_dir / f"{guide.name}.m4b",
-            tags,
-            chapters,
-            fmt="ipod",
-        )
+        parts.update(make_tracks(todo, cache, finished, work, progress))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
+    album = _album(guide, cover() if cover else None)
+    ordered = write_tracks(tracks, parts, audio_dir, album)
+    result = join_whole(guide.name, tracks, parts, ordered, audio_dir, album)
     (out_dir / "captions.vtt").write_text(captions(tracks, ordered), encoding="utf-8")
-    offsets = [start for start, _, _ in chapters]
-    whole_audio = TrackAudio(
-        guide.name,
-        album,
-        f"audio/{whole.name}",
-        audio.duration(whole),
-        sum(t.words for t in tracks),
-        audio.combined_loudness([(r.loudness, r.seconds) for r in ordered]),
-        tuple(
-            (offset + start, offset + end)
-            for offset, r in zip(offsets, ordered, strict=True)
-            for start, end in r.cues
-        ),
-    )
-    return GuideAudio(ordered, whole_audio, chapters)
+    return result
 
 
-def _chapters(tracks: list[TrackAudio]) -> list[tuple[float, float, str]]:
-    chapters, start = [], 0.0
+def plan_tracks(tracks: list[Track], finished: TrackCache) -> tuple[dict[str, CachedTrack], list]:
+    """Stage 1: the tracks the cache has (by stem), and the (track, key) of those to make."""
+    parts, todo = {}, []
     for track in tracks:
+        key = finished.key([(s.spoken, s.pause_ms) for s in track.segments])
+        hit = finished.get(key)
+        if hit is None:
+            todo.append((track, key))
+        else:
+            parts[track.stem] = hit
+    return parts, todo
+
+
+def _spoken(todo: list, cache: SegmentCache, progress: Progress | None) -> Iterator[tuple[Track, str]]:
+    """Stage 2: yield each (track, key) once its speech is cached. An engine that uses every core
+    speaks track by track, so that a spoken track is leveled while the next is spoken; the others
+    speak everything at once in worker processes."""
+    texts = [[s.spoken for s in track.segments] for track, _ in todo]
+    if not getattr(cache.engine, "uses_all_cores", False):
+        cache.fill([t for group in texts for t in group], progress)
+        yield from todo
+        return
+    total, done = len(cache.missing([t for group in texts for t in group])), 0
+    for job, group in zip(todo, texts, strict=True):
+        count = len(cache.missing(group))
+        step = (lambda d, _n, base=done: progress(base + d, total)) if progress and count else None
+        cache.fill(group, step)
+        done += count
+        yield job
+
+
+def make_tracks(
+    todo: list, cache: SegmentCache, finished: TrackCache, work: Path, progress: Progress | None
+) -> dict[str, CachedTrack]:
+    """Stages 2 and 3: speak the tracks not cached, level and encode each (in threads: ffmpeg
+    runs in processes of its own) while the next is spoken, and cache them."""
+    store = Calibrations(finished.folder, finished.description)
+    known = store.load()
+    futures: dict[str, Future] = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for track, key in _spoken(todo, cache, progress):
+            futures[track.stem] = pool.submit(
+                _finish, track, key, cache, finished, work, known or Calibration()
+            )
+    results = [future.result() for future in futures.values()]
+    if known is None and results:  # what these tracks showed about this voice, for next time
+        store.save(typical([calibration for _, calibration in results]))
+    return {stem: made for stem, (made, _) in zip(futures, results, strict=True)}
+
+
+def _finish(
+    track: Track, key: str, cache: SegmentCache, finished: TrackCache, work: Path, calibration: Calibration
+) -> tuple[CachedTrack, Calibration]:
+    """Stage 3 for one track: join its segments, level and encode, measure, cache."""
+    raw = work / f"{track.stem}.raw.wav"
+    cues = audio.join_wavs(
+        [(cache.get(s.spoken), s.pause_ms) for s in track.segments], raw, HEAD_SILENCE, TAIL_SILENCE
+    )
+    mp3, m4a = work / f"{track.stem}.mp3", work / f"{track.stem}.m4a"
+    leveled = level_track(raw, mp3, m4a, calibration)
+    meta = {
+        "seconds": audio.duration(mp3),
+        "cues": cues,
+        "loudness": leveled.mp3.to_dict(),
+        "aac_loudness": leveled.aac.to_dict(),
+    }
+    finished.put(key, mp3, m4a, meta)
+    return CachedTrack(*finished.paths(key), meta), leveled.calibration
+
+
+def _album(guide: Guide, cover: Path | None) -> Album:
+    config = guide.config
+    count = len(guide.sections)
+    description = (
+        f"{config.title}. A spoken guide for patients from {config.clinic.name}, "
+        f"in {count} {'part' if count == 1 else 'parts'}."
+    )
+    return Album(config.title, config.clinic.name, description, cover)
+
+
+def write_tracks(
+    tracks: list[Track], parts: dict[str, CachedTrack], audio_dir: Path, album: Album
+) -> list[TrackAudio]:
+    """Stage 4: a tagged copy of each encoded track in the audio folder."""
+    out = []
+    for number, track in enumerate(tracks, start=1):
+        part = parts[track.stem]
+        tag_track(part.mp3, audio_dir / f"{track.stem}.mp3", album, track.title, f"{number}/{len(tracks)}")
+        out.append(_track_audio(track, part.meta))
+    return out
+
+
+def join_whole(
+    name: str,
+    tracks: list[Track],
+    parts: dict[str, CachedTrack],
+    ordered: list[TrackAudio],
+    audio_dir: Path,
+    album: Album,
+) -> GuideAudio:
+    """Stage 5: the whole guide as one MP3 and one M4B, joined without re-encoding. Their
+    loudness is that of the measured tracks they are made of (the tests measure the files)."""
+    chapters, start = [], 0.0
+    for track in ordered:
         chapters.append((start, start + track.seconds, track.title))
         start += track.seconds
-    return chapters
+    whole, m4b = audio_dir / f"{name}.mp3", audio_dir / f"{name}.m4b"
+    write_whole_mp3([parts[t.stem].mp3 for t in tracks], whole, album, chapters)
+    write_m4b([parts[t.stem].m4a for t in tracks], m4b, album, chapters)
+    cues = tuple(
+        (offset + begin, offset + end)
+        for (offset, _, _), r in zip(chapters, ordered, strict=True)
+        for begin, end in r.cues
+    )
+    words = sum(t.words for t in tracks)
+    aac = [
+        (_loudness(parts[t.stem].meta["aac_loudness"]), r.seconds)
+        for t, r in zip(tracks, ordered, strict=True)
+    ]
+    return GuideAudio(
+        ordered,
+        TrackAudio(
+            name,
+            album.title,
+            f"audio/{whole.name}",
+            audio.duration(whole),
+            words,
+            audio.combined_loudness([(r.loudness, r.seconds) for r in ordered]),
+            cues,
+        ),
+        TrackAudio(
+            name,
+            album.title,
+            f"audio/{m4b.name}",
+            audio.duration(m4b),
+            words,
+            audio.combined_loudness(aac),
+            cues,
+        ),
+        chapters,
+    )
+
+
+def _loudness(data: dict) -> audio.Loudness:
+    return audio.Loudness(data["integrated_lufs"], data["true_peak_dbtp"], data["lra"])
 
 
 def _track_audio(track: Track, meta: dict) -> TrackAudio:
-    loud = meta["loudness"]
-    level = audio.Loudness(loud["integrated_lufs"], loud["true_peak_dbtp"], loud["lra"])
     cues = tuple(tuple(c) for c in meta["cues"])
     return TrackAudio(
-        track.stem, track.title, f"audio/{track.stem}.mp3", meta["seconds"], track.words, level, cues
+        track.stem,
+        track.title,
+        f"audio/{track.stem}.mp3",
+        meta["seconds"],
+        track.words,
+        _loudness(meta["loudness"]),
+        cues,
     )
 
 

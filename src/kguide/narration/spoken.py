@@ -18,6 +18,7 @@ from pathlib import Path
 from ..errors import GuideError, Problem
 from ..limits import UnsafePattern, compile_pattern, substitute
 from ..text import PHONE_RE, SERVICE_RE, digits
+from . import phonemes
 
 LEXICON_NAME = "lexicon.toml"
 _URL = re.compile(
@@ -30,9 +31,20 @@ _URL = re.compile(
 class Lexicon:
     words: dict[str, str] = field(default_factory=dict)
     patterns: tuple[tuple[re.Pattern, str], ...] = ()  # regex-module patterns (limits.py)
+    phonemes: dict[str, dict[str, str]] = field(default_factory=dict)  # word -> notation -> phonemes
+    notation: str = ""  # the phoneme notation of the engine the text is for ("" for none)
 
     def merged(self, other: Lexicon) -> Lexicon:
-        return Lexicon({**self.words, **other.words}, self.patterns + other.patterns)
+        return Lexicon(
+            {**self.words, **other.words},
+            self.patterns + other.patterns,
+            {**self.phonemes, **other.phonemes},
+            other.notation or self.notation,
+        )
+
+    def for_engine(self, engine: dict[str, str]) -> Lexicon:
+        """This lexicon giving the engine described by `engine` its phonemes."""
+        return Lexicon(self.words, self.patterns, self.phonemes, phonemes.notation(engine))
 
     def apply(self, text: str) -> str:
         if self.words:
@@ -41,7 +53,7 @@ class Lexicon:
             text = pattern.sub(lambda m: self.words[m.group()], text)
         for regex, replacement in self.patterns:
             text = substitute(regex, replacement, text)
-        return text
+        return phonemes.apply(text, self.phonemes, self.notation)
 
 
 def _parse(text: str, path: Path) -> Lexicon:
@@ -62,10 +74,14 @@ def _parse(text: str, path: Path) -> Lexicon:
         return None
 
     for table in data:
-        if table not in ("words", "patterns"):
+        if table not in ("words", "patterns", "phonemes"):
             problems.append(
-                Problem(f"unknown table [{table}] (known: words, patterns)", path, line_of(f"[{table}]"))
+                Problem(
+                    f"unknown table [{table}] (known: words, patterns, phonemes)", path, line_of(f"[{table}]")
+                )
             )
+    sounds, found = phonemes.parse(data.get("phonemes", {}), path, line_of)
+    problems += found
     words = data.get("words", {})
     patterns = []
     for kind, table in (("words", words), ("patterns", data.get("patterns", {}))):
@@ -88,7 +104,7 @@ def _parse(text: str, path: Path) -> Lexicon:
                     )
     if problems:
         raise GuideError(problems)
-    return Lexicon({k: v for k, v in words.items() if isinstance(v, str)}, tuple(patterns))
+    return Lexicon({k: v for k, v in words.items() if isinstance(v, str)}, tuple(patterns), sounds)
 
 
 def default_lexicon() -> Lexicon:
