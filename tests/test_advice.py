@@ -41,3 +41,15 @@ def test_an_accepted_hard_sentence_leaves_its_sections_score(tmp_path):
     accepted = run_kguide("check", str(guide), "--format", "json")
     assert accepted.code == 0, accepted.err
     assert "section reads above its hard limit" not in accepted.err
+
+
+def test_speaking_rate_warning_says_what_to_change(mini_build):
+    import json
+
+    from kguide.narration.narrate import rate_advice
+
+    assert rate_advice(114, 160).endswith("set voice.rate in guide.toml from 160 to about 210")
+    assert rate_advice(190, 150) == "set voice.rate in guide.toml from 150 to about 120"
+    assert rate_advice(60, 280).endswith("to about 300")  # never past what the setting allows
+    warnings = json.loads((mini_build / "manifest.json").read_text())["audio"]["rate_warnings"]
+    assert warnings and all("set voice.rate in guide.toml from 160 to about" in w for w in warnings)

@@ -243,7 +243,9 @@ def build_guide(
                 f"{guide.name}: audio, {len(tracks)} tracks, {whole.seconds / 60:.1f} min, "
                 f"{whole.loudness.integrated:.1f} LUFS ({cache.misses} segments spoken, {cache.hits} from cache)"
             )
-        warnings = result.audio.rate_warnings({s.stem for s in guide.sections}) if result.audio else []
+        warnings = (
+            result.audio.rate_warnings({s.stem for s in guide.sections}, plan.rate) if result.audio else []
+        )
         for warning in warnings:
             log(f"warning: {warning}")
         if warnings and (options.strict or guide.config.strict):

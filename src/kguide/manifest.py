@@ -123,13 +123,13 @@ def write_manifest(guide, report, engine: dict, key: str, result: BuildResult, f
             "figures": report.figures.to_dict(),
         },
         "booklet": {"pages": result.pages, "files": result.booklets},
-        "audio": _audio_manifest(result, guide),
+        "audio": _audio_manifest(result, guide, int(engine.get("rate", guide.config.voice.rate))),
         "outputs": outputs,
     }
     (folder / MANIFEST).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
-def _audio_manifest(result: BuildResult, guide: Guide) -> dict | None:
+def _audio_manifest(result: BuildResult, guide: Guide, rate: int) -> dict | None:
     if result.audio is None:
         return None  # a --no-audio build
     return {
@@ -140,5 +140,5 @@ def _audio_manifest(result: BuildResult, guide: Guide) -> dict | None:
             {"title": title, "start": round(start, 3), "end": round(end, 3)}
             for start, end, title in result.audio.chapters
         ],
-        "rate_warnings": result.audio.rate_warnings({s.stem for s in guide.sections}),
+        "rate_warnings": result.audio.rate_warnings({s.stem for s in guide.sections}, rate),
     }

@@ -67,12 +67,27 @@ class GuideAudio:
     m4b: TrackAudio
     chapters: list[tuple[float, float, str]]  # start s, end s, title, in the whole-guide file
 
-    def rate_warnings(self, section_stems: set[str]) -> list[str]:
+    def rate_warnings(self, section_stems: set[str], rate: int) -> list[str]:
+        """A warning, saying what to change, for each section spoken too slowly or too fast
+        (words a minute with the pauses between sentences, as a listener hears it)."""
         return [
-            f"{t.file}: spoken at {t.words_per_minute:.0f} words a minute (aim for {SLOW_WPM} to {FAST_WPM})"
+            f"{t.file}: spoken at {t.words_per_minute:.0f} words a minute (aim for {SLOW_WPM} to {FAST_WPM}): "
+            + rate_advice(t.words_per_minute, rate)
             for t in self.tracks
             if t.stem in section_stems and not SLOW_WPM <= t.words_per_minute <= FAST_WPM
         ]
+
+
+def rate_advice(heard: float, rate: int) -> str:
+    """What to change for a part heard at `heard` words a minute with voice.rate `rate`."""
+    aim = (SLOW_WPM + FAST_WPM) / 2
+    suggested = max(80, min(300, round(rate * aim / heard / 5) * 5)) if heard else rate
+    if heard < SLOW_WPM:
+        return (
+            f"each list item, heading and note adds a pause, so a part of many short items sounds slow; "
+            f"join short items into sentences, or set voice.rate in guide.toml from {rate} to about {suggested}"
+        )
+    return f"set voice.rate in guide.toml from {rate} to about {suggested}"
 
 
 def narrate(
