@@ -37,7 +37,7 @@ def test_no_audio_build_makes_booklets_and_report_without_any_speech(tmp_path):
         "reading.json",
     ):
         assert (folder / name).stat().st_size > 0, name
-    assert not (folder / "audio").exists() and not (out / ".cache").exists()
+    assert not (folder / "audio").exists() and not (out / ".cache" / "tts").exists()
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["audio"] is None and "mini: no audio (--no-audio)" in result.err
     again = run_kguide("build", str(GUIDES / "mini"), "--out", str(out), "--no-audio")

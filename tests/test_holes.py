@@ -34,7 +34,7 @@ def test_speech_cache_keys_change_with_engine_voice_and_rate(tmp_path, change):
     assert base.path("Hello there.") != other.path("Hello there.")
     assert base.key("Hello there.") == SegmentCache(tmp_path, _Engine()).key("Hello there.")
     tracks = TrackCache(tmp_path, _Engine(), {}), TrackCache(tmp_path, _Engine(**change), {})
-    assert tracks[0].key([("Hi.", 400)], {}) != tracks[1].key([("Hi.", 400)], {})
+    assert tracks[0].key([("Hi.", 400)]) != tracks[1].key([("Hi.", 400)])
 
 
 def _guide_with_one_hard_section(tmp_path: Path) -> Path:

@@ -24,6 +24,7 @@ LAYERS = [
         "tagging",
         "uacheck",
         "imposition",
+        "booklet_cache",
         "pagefill",
         "web",
         "epub",

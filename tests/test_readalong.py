@@ -41,7 +41,7 @@ def _timed(guide_dir: Path):
         chapters.append((offset, offset + seconds, track.title))
         offset += seconds
     whole = TrackAudio(guide.name, guide.config.title, f"audio/{guide.name}.mp3", offset, 1, level, ())
-    return tracks, read_along(guide, tracks, GuideAudio(audio, whole, chapters))
+    return tracks, read_along(guide, tracks, GuideAudio(audio, whole, whole, chapters))
 
 
 @pytest.mark.parametrize("guide_dir", GUIDES, ids=lambda p: p.name)

