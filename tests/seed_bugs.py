@@ -98,7 +98,7 @@ BUGS = [
     Bug(
         "build",
         "the up-to-date check ignores the build key",
-        "build.py",
+        "manifest.py",
         'if data.get("build_key") != key:',
         "if False:",
         ("tests/test_build.py::test_rebuild_without_change_is_skipped_and_an_edit_rebuilds",),
@@ -123,11 +123,10 @@ BUGS = [
         "build",
         "each clinic parses the guide again",
         "build.py",
-        "results = [build_guide(guide.bind(clinic), report, options, log, progress) for clinic in wanted]",
-        "results = [build_guide(check(guide_dir)[0].bind(clinic), report, options, log, progress) for clinic in wanted]",
+        "bound = [guide.bind(clinic) for clinic in wanted]",
+        "bound = [load_guide(guide_dir).bind(clinic) for clinic in wanted]",
         ("tests/test_one_model.py",),
     ),
-    # ---- narration ------------------------------------------------------------------------------
     Bug(
         "narration",
         "the speech cache key loses the engine, voice and rate",
