@@ -369,3 +369,17 @@ def test_espeak_reads_phoneme_input(tmp_path):
         with wave.open(str(tmp_path / f"{name}.wav")) as w:
             seconds[name] = w.getnframes() / w.getframerate()
     assert seconds["phonemes"] == pytest.approx(seconds["plain"], rel=0.15), seconds
+
+
+def test_emergency_number_comes_from_the_help_lines_table(mini_copy):
+    """The audio names an emergency number only where kguide knows it: never 911 by default."""
+    from kguide.loader import load_guide
+
+    us = load_guide(mini_copy).bind()
+    outro = build_script(us, guide_lexicon(us), 160)[-1]
+    assert outro.segments[-1].text == "In an emergency, call 911."
+    toml = mini_copy / "guide.toml"
+    toml.write_text(toml.read_text().replace('language = "en-US"', 'language = "en-GB"'))
+    gb = load_guide(mini_copy).bind()
+    outro = build_script(gb, guide_lexicon(gb), 160)[-1]
+    assert not any("911" in s.text or "emergency" in s.text for s in outro.segments)

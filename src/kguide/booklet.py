@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import model
 from .errors import GuideError, Problem, RenderError
+from .helplines import help_lines
 from .model import Guide, require_bound
 
 PRINT_FILE = "booklet-print.pdf"
@@ -133,13 +134,6 @@ def web_href(address: str) -> str:
 def checkbox_label(checked: bool) -> str:
     """What a screen reader says for a checklist's box."""
     return "Checkbox, ticked" if checked else "Checkbox, not ticked"
-
-
-def help_lines(language: str) -> dict[str, str] | None:
-    """The emergency and crisis numbers for the guide's language tag, from one data file."""
-    from .web.render import help_lines as lines
-
-    return lines(language)
 
 
 def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:

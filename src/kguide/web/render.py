@@ -6,9 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tomllib
-from functools import lru_cache
-from importlib.resources import files
 from pathlib import Path
 
 import jinja2
@@ -93,12 +90,3 @@ def tel_href(phone: str, country_code: str = "") -> str:
     if country_code and len(digits) == 10:
         return f"tel:+{country_code}{digits}"
     return f"tel:{digits}"
-
-
-@lru_cache(maxsize=8)
-def help_lines(language: str) -> dict | None:
-    """The emergency and crisis numbers for a language tag, or None when kguide has none."""
-    data = tomllib.loads(
-        files("kguide").joinpath("data").joinpath("help_lines.toml").read_text(encoding="utf-8")
-    )
-    return data.get(language)

@@ -12,13 +12,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..helplines import help_lines
 from .readalong import ReadAlong, SiteFacts
 from .render import (
     FONT_FAMILY,
     clock,
     environment,
     font_files,
-    help_lines,
     link_or_copy,
     megabytes,
     static_file,
