@@ -100,6 +100,7 @@ def build_clinics(
     The guide is read and parsed once, and checked once, when something must be built; each
     clinic renders the same model. When every clinic's last build is up to date, nothing more
     is done (not even the reading check)."""
+    offline.apply()  # no telemetry, no sound server: before any engine or tool starts
     guide = load_guide(guide_dir)
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
     wanted = options.clinics or guide.clinic_ids
@@ -120,7 +121,9 @@ def build_clinics(
             raise _with_report(failure, report, guide, failed_report)
     if html_report.written_by_kguide(failed_report):
         failed_report.unlink()  # the report of an earlier failed build, now out of date
-    results = [build_guide(one, report, options, log, progress) for one in bound]
+    results = [
+        build_guide(one, plan, report, options, log, progress) for one, plan in zip(bound, plans, strict=True)
+    ]
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
     return results
@@ -174,15 +177,15 @@ def _remove_single_clinic_build(folder: Path) -> None:
 
 def build_guide(
     guide: Guide,
-    report: ReadingReport,
+    plan: _Plan,
+    report: ReadingReport | None,
     options: BuildOptions,
     log: Log = lambda _m: None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build one clinic's guide (`guide` bound to it; `report` its reading check, None to
-    check here when the build is not up to date) into its output folder."""
-    offline.apply()  # no telemetry, no sound server: before any engine or tool starts
-    plan = _plan(guide, options)
+    """Build one clinic's guide (`guide` bound to it, `plan` from build_clinics, whose folder
+    checks it passed) into its output folder. `report` is the guide's reading check; None only
+    when every clinic was up to date, so nothing is built."""
     engine, factory, target, cache_root, key = (
         plan.engine,
         plan.factory,
@@ -190,8 +193,6 @@ def build_guide(
         plan.cache_root,
         plan.key,
     )
-    out = options.out
-    ownership.check_folders(guide.folder, out, target, cache_root, _templates_roots(guide))
     ownership.clean_stale(target)  # a killed build's staging; a replacement cut off half-way
     # Before the reading check and the heavy imports: an unchanged guide built cleanly last time.
     if not options.force and up_to_date(target, key):
