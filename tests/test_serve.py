@@ -72,6 +72,7 @@ def test_serve_renders_again_on_save_and_stops_cleanly(served):
     _wait(lambda: _get(url + "_kguide/version")[1] != version)
     assert b"Bring a warm blanket from home." in _get(url + "standard.html")[1]
     assert b"Bring a warm blanket from home." in _get(url + "reading-report.html")[1]
+    assert b"Bring a warm blanket from home." in _get(url + "listen.html")[1]
 
     section.write_text("no front matter\n")  # a broken save: the page says what is wrong
     _wait(lambda: b"missing front matter" in _get(url)[1])
@@ -86,3 +87,22 @@ def test_serve_makes_the_pdf_on_request(served):
     _guide, url, _process = served
     status, pdf = _get(url + "booklet.pdf")
     assert status == 200 and pdf.startswith(b"%PDF")
+
+
+def test_serve_shows_the_listen_page_timed_from_the_words(served):
+    """The listen page while writing: the same template as the build's, laid out and timed
+    without speech, its CSS, script, font and pictures from the server, a note that the audio
+    comes with the build."""
+    _guide, url, _process = served
+    status, page = _get(url + "listen.html")
+    assert status == 200 and b"Preview: no audio yet" in page
+    assert b"file://" not in page and b'href="/listen.html"' in _get(url)[1]
+    text = page.decode()
+    assert "Part 1: " in text and 'id="player"' in text
+    begins = [float(b) for b in re.findall(r'<span class="s" id="s\d+" data-begin="([\d.]+)"', text)]
+    assert len(begins) > 10 and begins == sorted(begins) and begins[-1] > 30  # timed, in order
+    for asset, kind in (("listen.css", "text/css"), ("listen.js", "text/javascript")):
+        with urllib.request.urlopen(url + asset, timeout=30) as response:
+            assert response.headers["Content-Type"].startswith(kind) and response.read()
+    fonts = re.findall(r'url\("(/_files/font/[^"]+)"\)', text)
+    assert fonts and all(_get(url.rstrip("/") + f)[0] == 200 for f in fonts)

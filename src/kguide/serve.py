@@ -1,8 +1,9 @@
 """`kguide serve`: a live preview while writing, like `mkdocs serve`.
 
 The guide and its templates are watched; on every save the guide is loaded and checked again
-and the booklet (as HTML; as PDF on request), the reading report and the findings are rendered
-again. Pages reload themselves when something changed. No speech is made. The server listens on
+and the booklet (as HTML; as PDF on request), the listen page, the reading report and the
+findings are rendered again. Pages reload themselves when something changed. No speech is made:
+the listen page is timed from the words at the voice's speaking rate, and its player has no audio. The server listens on
 localhost only and serves nothing but the pages it renders and the files they use from the
 guide folder, the templates and the font.
 """
@@ -56,12 +57,14 @@ class Preview:
     clinic: str = ""
     version: int = 0
     pages: dict[str, str] = field(default_factory=dict)
+    assets: dict[str, str] = field(default_factory=dict)  # the listen page's CSS and script
     roots: dict[str, Path] = field(default_factory=dict)
     guide: object = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def render(self) -> None:
         pages: dict[str, str] = {}
+        assets: dict[str, str] = {}
         try:
             guide, report = check(self.folder)
             check_clinics(guide.config, (self.clinic,) if self.clinic else (), guide.folder)
@@ -74,6 +77,8 @@ class Preview:
             }
             for edition in booklet.editions(bound):
                 pages[f"/{edition.name}.html"] = self._local(booklet.render_html(bound, edition), roots)
+            listen, assets = _listen_page(bound)
+            pages["/listen.html"] = self._local(listen, roots)
             pages["/reading-report.html"] = html_report.render(report, bound)
             findings = "\n".join(
                 f"{f.path.name}:{f.line}:{f.column}: {f.severity} {f.rule}: {f.message}"
@@ -84,7 +89,7 @@ class Preview:
             guide, roots = None, {}
             pages["/"] = _index(self.folder.name, "error", "", [str(p) for p in exc.problems])
         with self.lock:
-            self.pages, self.roots, self.guide = pages, roots, guide
+            self.pages, self.assets, self.roots, self.guide = pages, assets, roots, guide
             self.version += 1
 
     @staticmethod
@@ -118,6 +123,24 @@ class Preview:
         return path if path.is_relative_to(root.resolve()) and path.is_file() else None
 
 
+def _listen_page(bound) -> tuple[str, dict[str, str]]:
+    """The listen page, timed from the words (no speech), with a note that says so."""
+    from .narration.estimate import estimated_audio
+    from .narration.script import build_script
+    from .narration.spoken import guide_lexicon
+    from .web import listen_preview
+
+    rate = bound.config.voice.rate
+    tracks = build_script(bound, guide_lexicon(bound), rate)
+    page, assets = listen_preview(bound, tracks, estimated_audio(bound.name, tracks, rate))
+    note = (
+        '<p class="preview-note" role="status" style="background:#fff3c4;padding:.5rem 1rem;margin:0">'
+        "Preview: no audio yet. <code>kguide build</code> makes the audio; until then the player "
+        "is empty and the lengths are estimates from the words.</p>"
+    )
+    return page.replace("<body>", "<body>" + note, 1), assets
+
+
 def _index(title: str, status: str, findings: str, errors: list[str]) -> str:
     lines = errors or findings.splitlines() or ["No findings: the guide reads well."]
     kind = "error" if errors else None
@@ -129,6 +152,7 @@ def _index(title: str, status: str, findings: str, errors: list[str]) -> str:
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Preview: {html.escape(title)}</title>'
         f"<style>{_STYLE}</style></head><body><header><strong>{html.escape(title)}</strong> ({status}) "
         '<a href="/" >Booklet</a><a href="/large-print.html" target="page">Large print</a>'
+        '<a href="/listen.html" target="page">Listen page</a>'
         '<a href="/reading-report.html" target="page">Reading report</a>'
         '<a href="/booklet.pdf">Booklet PDF</a></header>'
         '<main><iframe name="page" title="Preview" src="/standard.html"></iframe>'
@@ -146,11 +170,14 @@ def _handler(preview: Preview):
             path = urlparse(self.path).path
             with preview.lock:
                 page = preview.pages.get(path)
+                asset = preview.assets.get(path.lstrip("/"))
                 version = preview.version
             if path == "/_kguide/version":
                 return self._send(str(version).encode(), "text/plain")
             if page is not None:
                 return self._send(page.replace("</body>", _RELOAD + "</body>", 1).encode(), "text/html")
+            if asset is not None:
+                return self._send(asset.encode(), _type(Path(path)))
             if path == "/booklet.pdf":
                 return self._pdf()
             if path.startswith("/_files/") and (found := preview.file(path)):
@@ -181,6 +208,7 @@ def _handler(preview: Preview):
 def _type(path: Path) -> str:
     return {
         ".css": "text/css",
+        ".js": "text/javascript",
         ".svg": "image/svg+xml",
         ".png": "image/png",
         ".jpg": "image/jpeg",

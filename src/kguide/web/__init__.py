@@ -21,3 +21,12 @@ def write_listen_outputs(guide: Guide, tracks: list[Track], audio: GuideAudio, f
     facts = site_facts(guide)
     write_epub(text, facts, folder)
     write_site(text, facts, folder)
+
+
+def listen_preview(guide: Guide, tracks: list[Track], audio: GuideAudio) -> tuple[str, dict[str, str]]:
+    """The listen page's HTML (fonts and pictures as file URLs) and its CSS and script by name,
+    for a preview: nothing is written."""
+    from .readalong import read_along, site_facts
+    from .site import preview_page
+
+    return preview_page(read_along(guide, tracks, audio), site_facts(guide))

@@ -48,8 +48,15 @@ def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
     for relative in [text.whole_audio, "captions.vtt"] + [p.audio for p in text.parts]:
         link_or_copy(build / relative, site / relative)
     downloads = _downloads(text, facts, build, site)
+    page = render_page(env, text, facts, downloads, fonts, images)
+    (site / PAGE).write_text(page, encoding="utf-8")
+    return site
+
+
+def render_page(env, text: ReadAlong, facts: SiteFacts, downloads, fonts, images) -> str:
+    """The listen page's HTML."""
     lines = help_lines(facts.language)
-    page = env.get_template("index.html.j2").render(
+    return env.get_template("index.html.j2").render(
         facts=facts,
         clinic=facts.clinic,
         text=text,
@@ -62,8 +69,23 @@ def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
         clinic_tel=tel_href(facts.clinic.phone, (lines or {}).get("country_code", "")),
         tel=tel_href,
     )
-    (site / PAGE).write_text(page, encoding="utf-8")
-    return site
+
+
+def preview_page(text: ReadAlong, facts: SiteFacts) -> tuple[str, dict[str, str]]:
+    """The listen page as `kguide serve` shows it before any audio is made: the same template,
+    with the font and pictures as file URLs and no file sizes; also the page's own CSS and
+    script by name."""
+    env = environment(facts.templates, "site")
+    fonts = [(source.resolve().as_uri(), weight, style) for source, weight, style in font_files()]
+    images = {source: source.resolve().as_uri() for source in text.figures}
+    later = "made by kguide build"
+    downloads = {
+        "main": [Download(text.whole_audio, "The whole guide", f"MP3, {later}")]
+        + [Download(name, label, later) for name, label in facts.booklets],
+        "parts": [Download(p.audio, p.label, f"MP3, about {clock(p.seconds)}, {later}") for p in text.parts],
+    }
+    assets = {name: static_file(env, name) for name in ("listen.css", "listen.js")}
+    return render_page(env, text, facts, downloads, fonts, images), assets
 
 
 def _write_fonts(site: Path) -> list[tuple[str, int, str]]:
