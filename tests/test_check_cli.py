@@ -206,6 +206,27 @@ def test_readme_shows_the_sample_guides_figures():
         assert rows[name] == [round(v, 1) if i < 4 else round(v) for i, v in enumerate(shown)], name
 
 
+def test_html_report_never_overwrites_a_file_kguide_did_not_write(dense, tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    mine = reports / "mini-reading-report.html"
+    mine.write_text("my own notes\n", encoding="utf-8")
+    result = run_kguide("check", "mini", "--html", str(reports), cwd=dense.parent)
+    assert result.code == 2 and "not a reading report kguide wrote" in result.err
+    assert "Traceback" not in result.err and mine.read_text(encoding="utf-8") == "my own notes\n"
+    mine.unlink()
+    elsewhere = tmp_path / "elsewhere.html"
+    elsewhere.write_text("keep\n", encoding="utf-8")
+    mine.symlink_to(elsewhere)  # a link to someone's file is not written through
+    assert run_kguide("check", "mini", "--html", str(reports), cwd=dense.parent).code == 2
+    assert elsewhere.read_text(encoding="utf-8") == "keep\n"
+    mine.unlink()
+    assert run_kguide("check", "mini", "--html", str(reports), cwd=dense.parent).code == 1
+    assert (
+        run_kguide("check", "mini", "--html", str(reports), cwd=dense.parent).code == 1
+    )  # its own: replaced
+
+
 def test_build_writes_the_html_report_beside_reading_json(mini_build):
     html = (mini_build / "reading-report.html").read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Reading report: Your visit in short" in html

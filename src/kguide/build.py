@@ -161,7 +161,7 @@ def _plan(guide: Guide, options: BuildOptions) -> _Plan:
 def _with_report(failure: KguideError, report: ReadingReport, guide: Guide, path: Path) -> KguideError:
     """A build that fails its reading check writes the reading report beside the output (the
     last good build stays as it was) and says where it is."""
-    if path.exists() and not html_report.written_by_kguide(path):
+    if path.is_symlink() or (path.exists() and not html_report.written_by_kguide(path)):
         return failure  # not kguide's file: leave it alone
     path.parent.mkdir(parents=True, exist_ok=True)
     html_report.write(report, guide.bind(), path)

@@ -14,7 +14,7 @@ import click
 
 from .config import ENGINES, RULE_NAMES, SEVERITIES
 from .console import CONSOLE, NORMAL, QUIET, VERBOSE
-from .errors import KguideError
+from .errors import KguideError, Problem
 
 GUIDES_DIR = Path("guides")
 
@@ -244,8 +244,11 @@ def _print_check(guide, report, min_level: str) -> None:
 def _write_html_report(report, guide, folder: Path) -> None:
     from .readability import html_report
 
+    path = folder / f"{guide.name}-{html_report.REPORT_NAME}"
+    if path.is_symlink() or (path.exists() and not html_report.written_by_kguide(path)):
+        raise KguideError([Problem(f"{path} is not a reading report kguide wrote: not overwriting it")])
     folder.mkdir(parents=True, exist_ok=True)
-    html_report.write(report, guide, folder / f"{guide.name}-{html_report.REPORT_NAME}")
+    html_report.write(report, guide, path)
 
 
 @cli.command()
