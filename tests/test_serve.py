@@ -60,7 +60,7 @@ def test_serve_renders_again_on_save_and_stops_cleanly(served):
     status, index = _get(url)
     assert status == 200 and b'src="/standard.html"' in index and b"/_kguide/version" in index
     status, page = _get(url + "standard.html")
-    assert status == 200 and b"Your visit in short" in page
+    assert status == 200 and b"Your visit in short" in page and b"[number in the PDF]" in page
     assert b"file://" not in page  # the booklet's files come from the server
     css = re.search(rb'href="(/_files/[^"]+\.css)"', page).group(1).decode()
     assert _get(url.rstrip("/") + css)[0] == 200

@@ -37,6 +37,11 @@ _RELOAD = """<script>
   poll();
 })();
 </script>"""
+# Browsers cannot count pages (no target-counter): the preview says where the number will be.
+_PAGE_NUMBERS = (
+    '<style>a.page-ref::after, .contents .toc-page::after { content: " [number in the PDF]"; '
+    "color: #555; font-size: .8em; }</style>"
+)
 _STYLE = """
 body { font: 18px/1.5 system-ui, sans-serif; margin: 0; color: #111; }
 header { padding: .5rem 1rem; background: #f2f2f2; border-bottom: 1px solid #ccc; }
@@ -76,7 +81,8 @@ class Preview:
                 "font": booklet.font_faces()[0],
             }
             for edition in booklet.editions(bound):
-                pages[f"/{edition.name}.html"] = self._local(booklet.render_html(bound, edition), roots)
+                page = self._local(booklet.render_html(bound, edition), roots)
+                pages[f"/{edition.name}.html"] = page.replace("</head>", _PAGE_NUMBERS + "</head>", 1)
             listen, assets = _listen_page(bound)
             pages["/listen.html"] = self._local(listen, roots)
             pages["/reading-report.html"] = html_report.render(report, bound)
