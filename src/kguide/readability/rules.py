@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ..config import SEVERITIES, Rules
+from ..config import SEVERITIES, Rules, reading_language
 from ..errors import Problem
 from .advice import hard_sentence_advice
+from .formulas import FORMULAS, HIGHER_IS_EASIER
 from .glossary import defines
 from .prose import Passage, Sentence
 from .wordlist import Entry, Match, WordList
@@ -79,9 +80,10 @@ class Context:
     """What the rules need besides the text."""
 
     rules: Rules
-    target: float  # the Flesch-Kincaid grade target
+    target: float  # the sentence score's target: Flesch-Kincaid grade, or INFLESZ in Spanish
     words: WordList
     glossary: set[str]
+    language: str = "en-US"
 
 
 def _finding(
@@ -137,22 +139,36 @@ def long_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Fi
     return [_sentence_finding(passage, sentence, "long_sentence", severity, message)]
 
 
+# A score where higher is easier (INFLESZ) is judged in points: this many per grade of the
+# rule's hard_above_target and very_hard_above_target (4 and 8 grades: 20 and 40 points below
+# the target, so INFLESZ 45 is hard and 25 very hard against the target 65).
+POINTS_PER_GRADE = 5.0
+
+
 def hard_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Finding]:
     rule = ctx.rules.hard_sentence
-    grade = sentence.grade
-    if sentence.figures.words < rule.min_words:
+    formula = sentence.formula
+    if formula is None or sentence.figures.words < rule.min_words:
         return []
-    if grade > ctx.target + rule.very_hard_above_target:
+    # Past the target by this much, in grades (a score where higher is easier: in points / 5)
+    past = sentence.score - ctx.target
+    if formula in HIGHER_IS_EASIER:
+        past = -past / POINTS_PER_GRADE
+    if past > rule.very_hard_above_target:
         severity, how = level(rule.severity, "error"), "very hard"
-    elif grade > ctx.target + rule.hard_above_target:
+    elif past > rule.hard_above_target:
         severity, how = level(rule.severity, "warning"), "hard"
     else:
         return []
     if severity is None:
         return []
-    message = (
-        f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): {hard_sentence_advice(sentence.text)}"
-    )
+    advice = hard_sentence_advice(sentence.text, language=ctx.language)
+    if formula == "flesch_kincaid_grade":
+        message = f"{how} to read: grade {sentence.score:.1f} (target {ctx.target:g}): {advice}"
+    else:
+        least = "at least " if formula in HIGHER_IS_EASIER else ""
+        score = f"{FORMULAS[formula]} {sentence.score:.0f} (target {least}{ctx.target:g})"
+        message = f"{how} to read: {score}: {advice}"
     return [_sentence_finding(passage, sentence, "hard_sentence", severity, message)]
 
 
@@ -181,30 +197,69 @@ def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
 
 # ---- passive voice -------------------------------------------------------------------------------
 
-_PASSIVE = tomllib.loads((resources.files("kguide.readability") / "data" / "passive.toml").read_text("utf-8"))
-_BE, _BETWEEN, _IRREGULAR, _STATES, _NOT_PARTICIPLES = (
-    frozenset(_PASSIVE[key]) for key in ("be", "between", "irregular", "states", "not_participles")
-)
+PASSIVE_FILES = {"en": "passive.toml", "es": "passive_es.toml"}
 
 
-def _participle(word: str) -> bool:
+@dataclass(frozen=True)
+class PassiveWords:
+    """The word sets of one language's passive-voice rule (data/passive*.toml)."""
+
+    be: frozenset[str]
+    between: frozenset[str]
+    irregular: frozenset[str]
+    states: frozenset[str]
+    not_participles: frozenset[str]
+    endings: tuple[str, ...] = ("ed",)
+    adverb_ending: str = "ly"
+    clitic_passive: frozenset[str] = frozenset()  # "se le", "se les": the next word is a verb
+
+
+def _passive_words(name: str) -> PassiveWords:
+    data = tomllib.loads((resources.files("kguide.readability") / "data" / name).read_text("utf-8"))
+    sets = {
+        k: frozenset(data.get(k, ())) for k in ("be", "between", "irregular", "states", "not_participles")
+    }
+    extra = {}
+    if "endings" in data:
+        extra = {
+            "endings": tuple(data["endings"]),
+            "adverb_ending": data["adverb_ending"],
+            "clitic_passive": frozenset(data["clitic_passive"]),
+        }
+    return PassiveWords(**sets, **extra)
+
+
+PASSIVE = {lang: _passive_words(name) for lang, name in PASSIVE_FILES.items()}
+
+
+def _participle(word: str, words: PassiveWords) -> bool:
     w = word.lower()
-    if w in _IRREGULAR:
+    if w in words.irregular:
         return True
-    return w.endswith("ed") and len(w) > 3 and w not in _STATES and w not in _NOT_PARTICIPLES
+    return (
+        w.endswith(words.endings) and len(w) > 3 and w not in words.states and w not in words.not_participles
+    )
 
 
-def passive_spans(passage: Passage, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each passive verb ("is given", "was not told") in the passage's text[start:end]."""
+def passive_spans(passage: Passage, start: int, end: int, language: str = "en-US") -> list[tuple[int, int]]:
+    """(start, end) of each passive verb ("is given", "was not told"; "es administrado",
+    "se le dará") in the passage's text[start:end]. None in a language without passive data."""
+    words = PASSIVE.get(reading_language(language))
+    if words is None:
+        return []
     tokens = [t for t in passage.tokens if start <= t.start() < end]
     spans = []
     for index, token in enumerate(tokens):
-        if token.group().lower() not in _BE:
+        lower = token.group().lower()
+        if index + 2 < len(tokens) and f"{lower} {tokens[index + 1].group().lower()}" in words.clitic_passive:
+            spans.append((token.start(), tokens[index + 2].end()))
+            continue
+        if lower not in words.be:
             continue
         after = index + 1
-        while after < len(tokens) and _between(tokens[after].group()):
+        while after < len(tokens) and _between(tokens[after].group(), words):
             after += 1
-        if after < len(tokens) and _participle(tokens[after].group()):
+        if after < len(tokens) and _participle(tokens[after].group(), words):
             spans.append((token.start(), tokens[after].end()))
     return spans
 
@@ -214,16 +269,16 @@ def passive_voice(passage: Passage, sentence: Sentence, ctx: Context) -> list[Fi
     if severity is None:
         return []
     found = []
-    for start, end in passive_spans(passage, sentence.start, sentence.end):
+    for start, end in passive_spans(passage, sentence.start, sentence.end, ctx.language):
         words = " ".join(passage.text[start:end].split())
         message = f'passive voice "{words}": say who does it, if you can'
         found.append(_finding(passage, "passive_voice", severity, message, start, end, text=words))
     return found
 
 
-def _between(word: str) -> bool:
+def _between(word: str, words: PassiveWords) -> bool:
     lower = word.lower()
-    return lower in _BETWEEN or (lower.endswith("ly") and len(lower) > 4)
+    return lower in words.between or (lower.endswith(words.adverb_ending) and len(lower) > 4)
 
 
 # ---- words: plain swaps and medical terms ------------------------------------------------------
