@@ -293,7 +293,7 @@ def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = T
         if verdict.status == "fail":
             problems.append(
                 Problem(
-                    f"the whole guide reads above its hard limit: {_past_limit(verdict)}",
+                    f"the whole guide reads {_above(verdict)} its hard limit: {_past_limit(verdict)}",
                     guide.folder / "guide.toml",
                 )
             )
@@ -302,7 +302,8 @@ def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = T
             if verdict.status == "fail":
                 problems.append(
                     Problem(
-                        f"section reads above its hard limit: {_past_limit(verdict)}", section.section.path
+                        f"section reads {_above(verdict)} its hard limit: {_past_limit(verdict)}",
+                        section.section.path,
                     )
                 )
     errors = report.count("error")
@@ -342,6 +343,11 @@ def strict_failure(report: ReadingReport, guide: Guide) -> StrictError | None:
         )
     )
     return StrictError(problems)
+
+
+def _above(verdict: Verdict) -> str:
+    """A score where higher is easier (INFLESZ) fails below its limit; a grade, above."""
+    return "below" if verdict.formula in HIGHER_IS_EASIER else "above"
 
 
 def _past_limit(verdict: Verdict) -> str:
