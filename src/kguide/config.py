@@ -138,6 +138,8 @@ class LongSentence:
 class HardSentence:
     """hard_sentence: a sentence whose own Flesch-Kincaid grade is far above the guide's target
     (the target is [reading.targets] flesch_kincaid_grade, or grade 6 when it is not set).
+    In Spanish the sentence's own INFLESZ is judged against [reading.targets] inflesz (65 when
+    not set), 5 points for each grade below: 20 points under is hard, 40 very hard.
 
     severity: the level of a very hard sentence: "error", "warning", "suggestion" or "off".
     hard_above_target: grades above the target that make a sentence hard (a warning).

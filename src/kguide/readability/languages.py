@@ -41,7 +41,8 @@ def language_notes(language: str, folder: Path) -> tuple[str, ...]:
         notes.append(
             f'warning: {where}: kguide has no reading formulas for {lang} (language = "{language}"); '
             f"the plain-language rules that do not depend on language still run ({LANGUAGE_INDEPENDENT}); "
-            "hard_sentence, plain_word, passive_voice and undefined_term are off"
+            "hard_sentence and passive_voice are off, and plain_word and undefined_term read only the "
+            "guide's own plain_words.tsv"
         )
     if lang not in PEMAT_LANGUAGES:
         notes.append(f"PEMAT items are not judged for {lang}: kguide reads their wording in English only")
