@@ -374,3 +374,16 @@ def test_language_without_formulas_is_measured_not_scored(es_copy):
     _, guide = _check_json(es_copy)
     assert guide["formulas"] == [] and guide["whole_guide"]["verdicts"] == []
     assert {f["rule"] for f in guide["findings"]} == {"long_sentence"}
+
+
+def test_html_report_and_build_name_the_spanish_formulas(tmp_path):
+    result = run_kguide("check", "mini-es-read", "--html", str(tmp_path / "html"), cwd=GUIDES)
+    assert result.code == 0, result.err
+    html = (tmp_path / "html" / "mini-es-read-reading-report.html").read_text(encoding="utf-8")
+    assert "<th>Fernandez-Huerta</th><th>INFLESZ</th>" in html
+    assert "90 (muy fácil)" in html  # 02-despues.md: INFLESZ 89.695
+    assert "Flesch" not in html and "SMOG" not in html
+    result = run_kguide("build", "mini-es-read", "--no-audio", "--out", str(tmp_path / "out"), cwd=GUIDES)
+    assert result.code == 0, result.err
+    assert "mini-es-read: built" in result.out
+    assert result.out.rstrip().endswith("(INFLESZ 89 (muy fácil), Fernandez-Huerta 93)")
