@@ -387,3 +387,16 @@ def test_html_report_and_build_name_the_spanish_formulas(tmp_path):
     assert result.code == 0, result.err
     assert "mini-es-read: built" in result.out
     assert result.out.rstrip().endswith("(INFLESZ 89 (muy fácil), Fernandez-Huerta 93)")
+
+
+def test_spanish_medical_term_must_be_explained_where_first_used(es_copy):
+    section = es_copy / "02-despues.md"
+    section.write_text("---\ntitle: Después\n---\nLe damos ketamina en la clínica.\n", encoding="utf-8")
+    _, guide = _check_json(es_copy)
+    assert [(f["rule"], f["text"]) for f in guide["findings"]] == [("undefined_term", "ketamina")]
+    section.write_text(
+        "---\ntitle: Después\n---\nLe damos ketamina, que es una medicina para la depresión.\n",
+        encoding="utf-8",
+    )
+    _, guide = _check_json(es_copy)
+    assert guide["findings"] == []

@@ -269,10 +269,24 @@ _EXPLAINED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _EXPLAINED_BEFORE = re.compile(r"\b(called|known as|named|\(|meaning)\s*$", re.IGNORECASE)
+# In Spanish: "la ketamina, que es ...", "la disociación, es decir ...", "un catéter (un tubo
+# fino)", "la ketamina es un medicamento ...", "esto se llama ayuno", "un tubo llamado catéter".
+_EXPLAINED_AFTER_ES = re.compile(
+    r"^\s*(\(|,\s*(que|lo que)\s+(es|son|significa|quiere decir)\b|,\s*(es decir|o sea)\b"
+    r"|,\s*(un|una|el|la|los|las)\s|,?\s*(es|son|significa|quiere decir)\s+(un|una|el|la|cuando|lo que|que)\b|:)",
+    re.IGNORECASE,
+)
+_EXPLAINED_BEFORE_ES = re.compile(
+    r"\b(se llama|se llaman|llamad[oa]s?|conocid[oa]s? como|\(|es decir)\s*$", re.IGNORECASE
+)
+_EXPLAINED = {"es": (_EXPLAINED_AFTER_ES, _EXPLAINED_BEFORE_ES)}
 
 
-def first_uses(passages: list[Passage], words: WordList, glossary: set[str]) -> dict[str, TermUse]:
+def first_uses(
+    passages: list[Passage], words: WordList, glossary: set[str], language: str = "en"
+) -> dict[str, TermUse]:
     """The first use of each medical term, in guide order."""
+    after, before = _EXPLAINED.get(language, (_EXPLAINED_AFTER, _EXPLAINED_BEFORE))
     uses: dict[str, TermUse] = {}
     for passage in passages:
         for match in words.find(passage.text, passage.tokens):
@@ -280,8 +294,7 @@ def first_uses(passages: list[Passage], words: WordList, glossary: set[str]) -> 
             if not entry.medical or entry.key in uses:
                 continue
             explained = bool(
-                _EXPLAINED_AFTER.match(passage.text[match.end :])
-                or _EXPLAINED_BEFORE.search(passage.text[: match.start])
+                after.match(passage.text[match.end :]) or before.search(passage.text[: match.start])
             )
             uses[entry.key] = TermUse(entry, passage, match, defines(glossary, entry.key), explained)
     return uses
@@ -317,6 +330,6 @@ def find_all(passages: list[Passage], ctx: Context) -> tuple[list[Finding], dict
             found += hard_sentence(passage, sentence, ctx)
             found += passive_voice(passage, sentence, ctx)
         found += plain_word(passage, ctx.words.find(passage.text, passage.tokens), ctx)
-    uses = first_uses(passages, ctx.words, ctx.glossary)
+    uses = first_uses(passages, ctx.words, ctx.glossary, ctx.words.language)
     found += undefined_term(uses, ctx)
     return sorted(found, key=Finding.sort_key), uses
