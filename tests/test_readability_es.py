@@ -27,6 +27,8 @@ from conftest import GUIDES, run_kguide
 
 from kguide.readability.advice import hard_sentence_advice
 from kguide.readability.formulas import Figures, formulas_for, measure
+from kguide.readability.pemat import is_action
+from kguide.readability.pemat_words import SPANISH
 from kguide.readability.syllables_es import spanish_syllables, syllabify
 from kguide.text import split_sentences, words
 
@@ -400,3 +402,31 @@ def test_spanish_medical_term_must_be_explained_where_first_used(es_copy):
     )
     _, guide = _check_json(es_copy)
     assert guide["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action"),
+    [
+        ("Llame a la clínica.", True),
+        ("Por favor, traiga su tarjeta.", True),
+        ("No maneje hasta mañana.", True),
+        ("Si le duele, avise a la enfermera.", True),
+        ("Usted debe descansar hoy.", True),
+        ("No es grave.", False),
+        ("La clínica abre a las ocho.", False),
+    ],
+)
+def test_spanish_sentences_that_tell_the_reader_what_to_do(sentence, action):
+    assert is_action(sentence, SPANISH) is action
+
+
+def test_spanish_pemat_items_read_spanish_wording(es_copy):
+    _, guide = _check_json(es_copy)
+    items = {i["item"]: i for i in guide["pemat"]["items"]}
+    assert items[20]["met"] and items[21]["met"]  # "Llame", "Descanse"; "su tarjeta"
+    with (es_copy / "02-despues.md").open("a", encoding="utf-8") as section:
+        section.write("\nEl paciente debe traer el 50 % del pago.\n")
+    _, guide = _check_json(es_copy)
+    items = {i["item"]: i for i in guide["pemat"]["items"]}
+    assert not items[21]["met"] and "third person at 02-despues.md:8" in items[21]["detail"]
+    assert not items[6]["met"] and "02-despues.md:8" in items[6]["detail"]

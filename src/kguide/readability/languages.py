@@ -16,7 +16,7 @@ from .formulas import SENTENCE_FORMULA
 # Languages with their own word data for these rules (plain_word, passive_voice,
 # undefined_term) and the hard-sentence score; PEMAT's wording checks read English only.
 WORD_RULES = {"en", "es"}
-PEMAT_LANGUAGES = {"en"}
+PEMAT_LANGUAGES = {"en", "es"}
 # The sentence score's target when guide.toml sets none: grade 6 (AMA and NIH) in English;
 # INFLESZ 65, "bastante fácil", in Spanish.
 DEFAULT_SENTENCE_TARGET = {"flesch_kincaid_grade": 6.0, "inflesz": 65.0}
