@@ -226,6 +226,8 @@ class Reading:
 
     targets: a section or guide past a target gets a warning.
     limits: the whole guide, or any section, past a hard limit fails the build (exit 1).
+        The defaults below are English; a guide in another language that sets neither table
+        gets its language's (LANGUAGE_TARGETS, LANGUAGE_LIMITS), or none.
     rules: the plain-language rules (see Rules); a finding at "error" level fails the build.
     """
 

@@ -20,8 +20,6 @@ from .passive import passive_spans
 from .prose import Passage, Sentence
 from .wordlist import Entry, Match, WordList
 
-DEFAULT_TARGET = 6.0  # AMA and NIH: patient material at grade 6
-
 
 @dataclass(frozen=True)
 class Finding(Problem):
