@@ -208,7 +208,7 @@ def test_words_take_accents_and_eñe_in_every_language():
 def test_spanish_sentences_keep_abbreviations_and_inverted_marks():
     text = (
         "La Dra. Pérez y el Sr. Gómez le ven a las 9 a.m. el lunes. ¿Tiene preguntas? ¡Llame hoy! "
-        "Traiga algo, p. ej. su tarjeta. Vive en EE. UU. Desde hace años."
+        "Traiga algo, p. ej. su tarjeta. Vive en EE. UU. Desde hace años. Dígale que no. Es el núm. 4."
     )
     assert [s.text for s in split_sentences(text, language="es-US")] == [
         "La Dra. Pérez y el Sr. Gómez le ven a las 9 a.m. el lunes.",
@@ -217,6 +217,8 @@ def test_spanish_sentences_keep_abbreviations_and_inverted_marks():
         "Traiga algo, p. ej. su tarjeta.",
         "Vive en EE. UU.",
         "Desde hace años.",
+        "Dígale que no.",
+        "Es el núm. 4.",
     ]
 
 

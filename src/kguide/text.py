@@ -39,7 +39,8 @@ ABBREVIATIONS = {
 }
 # Abbreviations that end a sentence only when a capitalised word follows.
 TIME_ABBREVIATIONS = {"a.m", "p.m", "u.s", "etc"}
-# Spanish abbreviations, by the primary language subtag of a guide's language tag.
+# Spanish abbreviations, by the primary language subtag of a guide's language tag ("no" is not
+# one: in Spanish it is the word that ends "Dígale que no.", and "núm." is the number sign).
 LANGUAGE_ABBREVIATIONS = {
     "es": {
         "dr",
@@ -55,7 +56,6 @@ LANGUAGE_ABBREVIATIONS = {
         "profa",
         "aprox",
         "núm",
-        "no",
         "pág",
         "tel",
         "tfno",
