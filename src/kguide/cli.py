@@ -152,11 +152,10 @@ def build(
             )
         for result in results:
             if not result.skipped:
-                f = result.report.figures
-                CONSOLE.out(
-                    f"{result.guide.name}: built {result.folder} (Flesch-Kincaid grade {f.flesch_kincaid_grade:.1f}, "
-                    f"SMOG {f.smog_grade:.1f})"
-                )
+                from .readability.terminal import figures_summary
+
+                figures = figures_summary(result.report.figures)
+                CONSOLE.out(f"{result.guide.name}: built {result.folder} ({figures})")
         if listen_after:
             _listener(out, cache_dir, clinics, "text", strict)(folder)
 

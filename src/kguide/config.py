@@ -39,16 +39,80 @@ class Clinic:
 
 @dataclass(frozen=True)
 class FormulaLimits:
-    """Reading-level figures by formula name.
+    """Reading-level figures by formula name. A guide sets only the formulas of its language
+    (READING_FORMULAS): English ones for "en-*", Spanish ones for "es-*".
 
     flesch_kincaid_grade: Flesch-Kincaid grade level (school grade; lower is easier).
     smog_grade: SMOG grade (McLaughlin 1969); the measure preferred for health text.
     flesch_reading_ease: Flesch reading ease (0 to 100; higher is easier; a minimum).
+    fernandez_huerta: Fernandez-Huerta readability (Spanish; 0 to 100; higher is easier; a minimum).
+    inflesz: INFLESZ, the Szigriszt-Pazos perspicuity on the INFLESZ scale (Spanish; 0 to 100;
+        higher is easier; a minimum).
     """
 
     flesch_kincaid_grade: float | None = None
     smog_grade: float | None = None
     flesch_reading_ease: float | None = None
+    fernandez_huerta: float | None = None
+    inflesz: float | None = None
+
+
+# The reading formulas of each language, by the primary subtag of the guide's language tag.
+# A language not listed has no formulas: only the rules that do not depend on language run.
+READING_FORMULAS = {
+    "en": ("flesch_kincaid_grade", "smog_grade", "flesch_reading_ease"),
+    "es": ("fernandez_huerta", "inflesz"),
+}
+FORMULA_LANGUAGES = {"en": "English", "es": "Spanish"}
+# Targets and hard limits of a guide that sets none, by language (English: Reading's defaults).
+# Spanish, on the INFLESZ scale (Barrio-Cantalejo et al. 2008, validated on texts for
+# patients): the target 65 is the floor of "bastante fácil", in line with writing patient
+# material below the average reader's level; the hard limit 55 is the floor of "normal", the
+# least the scale's authors take as fit for patients. Fernandez-Huerta 70 is the floor of its
+# "algo fácil" band (about grade 6), as Flesch reading ease 70 is in English.
+LANGUAGE_TARGETS = {"es": FormulaLimits(fernandez_huerta=70.0, inflesz=65.0)}
+LANGUAGE_LIMITS = {"es": FormulaLimits(inflesz=55.0)}
+
+
+def reading_language(language: str) -> str:
+    """The primary subtag of a language tag, lower case: "es-US" -> "es"."""
+    return language.split("-")[0].lower()
+
+
+def formula_problems(reading: object, language: str) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, what is wrong) for each formula of another language in the [reading.targets]
+    and [reading.limits] tables as written (`reading`: the raw [reading] table)."""
+    found = []
+    mine = READING_FORMULAS.get(reading_language(language), ())
+    has = ", ".join(mine) if mine else "no reading formulas"
+    for table in ("targets", "limits"):
+        given = reading.get(table) if isinstance(reading, dict) else None
+        for key in given if isinstance(given, dict) else ():
+            other = [lang for lang, names in READING_FORMULAS.items() if key in names and key not in mine]
+            if other:
+                found.append(
+                    (
+                        ("reading", table, key),
+                        f"'reading.{table}.{key}' is a formula for {FORMULA_LANGUAGES[other[0]]} text; "
+                        f"the guide's language {language} has {has}",
+                    )
+                )
+    return found
+
+
+def reading_for_language(reading: Reading, language: str, written: object) -> Reading:
+    """The guide's Reading with the targets and limits of its language where guide.toml sets
+    none (`written`: the raw [reading] table). English keeps Reading's defaults; a language
+    without formulas has none."""
+    lang = reading_language(language)
+    if lang == "en":
+        return reading
+    written = written if isinstance(written, dict) else {}
+    changes = {}
+    for table, defaults in (("targets", LANGUAGE_TARGETS), ("limits", LANGUAGE_LIMITS)):
+        if table not in written:
+            changes[table] = defaults.get(lang, FormulaLimits())
+    return dataclasses.replace(reading, **changes)
 
 
 # The levels of a reading finding, mildest first; "off" turns a rule off. An "error" fails the
@@ -74,6 +138,8 @@ class LongSentence:
 class HardSentence:
     """hard_sentence: a sentence whose own Flesch-Kincaid grade is far above the guide's target
     (the target is [reading.targets] flesch_kincaid_grade, or grade 6 when it is not set).
+    In Spanish the sentence's own INFLESZ is judged against [reading.targets] inflesz (65 when
+    not set), 5 points for each grade below: 20 points under is hard, 40 very hard.
 
     severity: the level of a very hard sentence: "error", "warning", "suggestion" or "off".
     hard_above_target: grades above the target that make a sentence hard (a warning).
@@ -160,6 +226,8 @@ class Reading:
 
     targets: a section or guide past a target gets a warning.
     limits: the whole guide, or any section, past a hard limit fails the build (exit 1).
+        The defaults below are English; a guide in another language that sets neither table
+        gets its language's (LANGUAGE_TARGETS, LANGUAGE_LIMITS), or none.
     rules: the plain-language rules (see Rules); a finding at "error" level fails the build.
     """
 

@@ -27,6 +27,8 @@ from .config import (
     GuideConfig,
     Listen,
     Rules,
+    formula_problems,
+    reading_for_language,
 )
 from .errors import GuideError, Problem
 from .inputs import read_text
@@ -48,6 +50,13 @@ def load_config(guide_dir: Path) -> GuideConfig:
     config = _build(GuideConfig, data, (), path, locator, problems, prebuilt)
     if config is not None:
         problems.extend(_check_values(config, path, locator))
+        problems.extend(
+            Problem(m, path, locator.line(k))
+            for k, m in formula_problems(data.get("reading"), config.language)
+        )
+        config = dataclasses.replace(
+            config, reading=reading_for_language(config.reading, config.language, data.get("reading"))
+        )
     if problems:
         raise GuideError(problems)
     assert config is not None

@@ -2,7 +2,9 @@
 phone numbers and service numbers.
 
 Sentence ends are ". ! ?" followed by space and a new sentence, except after known
-abbreviations ("Dr.", "e.g.") and inside numbers ("2.5"). Each list item is scored as its own
+abbreviations ("Dr.", "e.g."; in Spanish "Dra.", "Sra.", "p. ej.") and inside numbers ("2.5").
+A Spanish question or exclamation opens with "¿" or "¡", which stays with its sentence. Words
+are letters of any alphabet (accents and "ñ" included: "análisis" is one word) and digits. Each list item is scored as its own
 sentence by the caller, so an item without a full stop still counts as one. URLs, e-mail
 addresses and phone numbers are not words for scoring.
 """
@@ -37,6 +39,38 @@ ABBREVIATIONS = {
 }
 # Abbreviations that end a sentence only when a capitalised word follows.
 TIME_ABBREVIATIONS = {"a.m", "p.m", "u.s", "etc"}
+# Spanish abbreviations, by the primary language subtag of a guide's language tag ("no" is not
+# one: in Spanish it is the word that ends "Dígale que no.", and "núm." is the number sign).
+LANGUAGE_ABBREVIATIONS = {
+    "es": {
+        "dr",
+        "dra",
+        "sr",
+        "sra",
+        "srta",
+        "ud",
+        "uds",
+        "lic",
+        "ing",
+        "prof",
+        "profa",
+        "aprox",
+        "núm",
+        "pág",
+        "tel",
+        "tfno",
+        "av",
+        "avda",
+        "ej",
+        "p. ej",
+        "p.ej",
+        "dto",
+        "ee",
+        "vs",
+        "cf",
+    }
+}
+LANGUAGE_TIME_ABBREVIATIONS = {"es": {"a.m", "p.m", "etc", "ee.uu", "ee. uu"}}
 
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = [
@@ -57,8 +91,9 @@ SERVICE_NUMBERS = frozenset({"211", "311", "411", "511", "711", "811", "911", "9
 SERVICE_RE = re.compile(r"\b(" + "|".join(sorted(SERVICE_NUMBERS)) + r")\b")
 PHONE_RE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b", re.IGNORECASE)
-WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['\u2019\-][A-Za-z0-9]+)*")
-_END = re.compile(r"([.!?]+)([\"'\u201d\u2019)\]]*)(\s+)")
+# A word: letters of any alphabet and digits ([^\W_]), joined by apostrophes or hyphens.
+WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+_END = re.compile(r"([.!?]+)([\"'\u201d\u2019\u00bb)\]]*)(\s+)")
 
 
 def digits(text: str) -> str:
@@ -112,13 +147,16 @@ def word_spans(text: str) -> list[re.Match]:
     return list(WORD_RE.finditer(scrub(text)))
 
 
-def split_sentences(text: str) -> list[Span]:
+def split_sentences(text: str, *, language: str = "en-US") -> list[Span]:
     """Split a block of prose into sentences, keeping each one's start offset."""
     spans: list[Span] = []
     start = 0
+    primary = language.split("-")[0].lower()
+    abbreviations = LANGUAGE_ABBREVIATIONS.get(primary, ABBREVIATIONS)
+    times = LANGUAGE_TIME_ABBREVIATIONS.get(primary, TIME_ABBREVIATIONS)
     for match in _END.finditer(text):
         end = match.end(2)
-        if not _is_boundary(text, match):
+        if not _is_boundary(text, match, abbreviations, times):
             continue
         _add(spans, text, start, end)
         start = match.end()
@@ -133,17 +171,21 @@ def _add(spans: list[Span], text: str, start: int, end: int) -> None:
         spans.append(Span(stripped, start + (len(chunk) - len(chunk.lstrip()))))
 
 
-def _is_boundary(text: str, match: re.Match) -> bool:
+_TOKEN_BEFORE = re.compile(r"((?:[^\W\d_]+\.\s?)*[^\W\d_]+)$")
+
+
+def _is_boundary(text: str, match: re.Match, abbreviations=ABBREVIATIONS, times=TIME_ABBREVIATIONS) -> bool:
     if match.group(1) != ".":
         return True  # "!" "?" "..." end a sentence
-    before = text[: match.start()]
-    token = re.search(r"([A-Za-z.]+)$", before)
+    before = text[max(0, match.start() - 12) : match.start()]
+    token = _TOKEN_BEFORE.search(before)
     following = text[match.end() : match.end() + 1]
     if token:
-        word = token.group(1).lower()
-        if word in ABBREVIATIONS:
-            return False
-        if word in TIME_ABBREVIATIONS:
-            return following.isupper()
+        # the whole dotted token ("p. ej", "e.g"), then its last part ("Dra")
+        for word in (token.group(1).lower(), token.group(1).lower().rsplit(".", 1)[-1].strip()):
+            if word in abbreviations:
+                return False
+            if word in times:
+                return following.isupper()
     # a lower-case word after "." continues the sentence
     return not (following and following.islower())

@@ -1,8 +1,8 @@
 """What makes a hard sentence hard, in terms an editor can act on: its hardest words (most
-syllables, least common in everyday English) and a place where it could be split in two.
+syllables, least common in everyday English or Spanish) and a place where it could be split in two.
 
-Word frequency comes from `wordfreq` (offline data in the package): its Zipf scale runs from
-about 1 (very rare) to 7 ("the"); everyday words score 4 and up.
+Word frequency comes from `wordfreq` (offline data in the package, English and Spanish lists):
+its Zipf scale runs from about 1 (very rare) to 7 ("the", "de"); everyday words score 4 and up.
 """
 
 from __future__ import annotations
@@ -13,14 +13,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text import WORD_RE, words
-from .syllables import syllables
+from .formulas import syllable_counter
 
 RARE_BELOW = 3.5  # Zipf frequency under which a word counts as uncommon
 LONG_FROM = 3  # syllables from which a word counts as long
 # Words a long sentence can often be split before: "..., and you", "...; then", "... because ...".
-_JOINS = re.compile(
-    r"(?:[,;:]\s+(?:and|but|so|or|then|which|because)\b|;|\s+(?:because|which|so that|while|after|until|unless)\b)"
-)
+_JOINS = {
+    "en": re.compile(
+        r"(?:[,;:]\s+(?:and|but|so|or|then|which|because)\b|;|\s+(?:because|which|so that|while|after|until|unless)\b)"
+    ),
+    "es": re.compile(
+        r"(?:[,;:]\s+(?:y|pero|así que|o|luego|que|porque|pues)\b|;"
+        r"|\s+(?:porque|para que|aunque|mientras|hasta que|después de que|antes de que|cuando|si)\b)"
+    ),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -54,21 +60,24 @@ def hardest_words(sentence: str, count: int = 3, language: str = "en") -> list[H
         if word.isdigit() or word.isupper():
             continue
         key = word.lower()
-        hard = HardWord(word, syllables(word), frequency(key, language))
+        hard = HardWord(word, syllable_counter(language)(word), frequency(key, language))
         if (hard.syllables >= LONG_FROM or hard.frequency < RARE_BELOW) and key not in found:
             found[key] = hard
     ranked = sorted(found.values(), key=lambda h: (-h.syllables, h.frequency))
     return ranked[:count]
 
 
-def split_point(sentence: str) -> str | None:
+def split_point(sentence: str, language: str = "en") -> str | None:
     """Where the sentence could be split in two: before the joining word nearest its middle
     (`at "visit | because"`), or None when there is no such place. Linear in the sentence."""
     spans = [m.span() for m in WORD_RE.finditer(sentence)]
     starts = [start for start, _ in spans]
     middle = len(sentence) / 2
     best = None
-    for match in _JOINS.finditer(sentence):
+    joins = _JOINS.get(language.split("-")[0].lower())
+    if joins is None:
+        return None
+    for match in joins.finditer(sentence):
         before = bisect.bisect_left(starts, match.start())  # words wholly before the join
         after = len(starts) - bisect.bisect_left(starts, match.end())
         if before < 4 or after < 4:
@@ -89,7 +98,7 @@ def hard_sentence_advice(sentence: str, language: str = "en") -> str:
     parts = []
     if hard:
         parts.append("hardest words: " + ", ".join(f'"{h.word}" ({h.why})' for h in hard))
-    split = split_point(sentence)
+    split = split_point(sentence, language)
     if split:
         parts.append(f"it could be split in two {split}")
     if not parts:

@@ -23,7 +23,8 @@ RULES = {
         "Split the sentence in two, one idea each. A list often helps: steps, things to bring.",
     ),
     "hard_sentence": RuleHelp(
-        "A sentence whose own Flesch-Kincaid grade is far above the guide's target.",
+        "A sentence whose own Flesch-Kincaid grade is far above the guide's target "
+        "(in Spanish: whose own INFLESZ is far below it).",
         "Long words and long sentences make a grade high. A very hard sentence stops a reader.",
         "Change the hardest words the message names for everyday ones, and split the sentence where "
         "the message shows. Say one thing per sentence.",

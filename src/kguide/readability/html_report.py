@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import SEVERITIES
 from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph
-from .formulas import FORMULAS, HIGHER_IS_EASIER
+from .formulas import FORMULAS, HIGHER_IS_EASIER, band
 from .pemat import PASS_SCORE
 from .prose import Passage, Sentence
 from .report import SCOPE_NOTE, ReadingReport, Verdict
@@ -83,7 +83,8 @@ def _summary(report: ReadingReport) -> str:
     accepted = f"; {len(report.accepted)} accepted in the source" if report.accepted else ""
     return (
         f'<p>Status: <strong class="{report.status}">{report.status}</strong>. Findings: {counts}{accepted}.</p>'
-        f"<p>{escape(SCOPE_NOTE)}</p>"
+        + "".join(f"<p>{escape(note)}</p>" for note in report.notes)
+        + f"<p>{escape(SCOPE_NOTE)}</p>"
         '<p class="legend">In the text: <span class="s hard">hard sentence</span>'
         '<span class="s very-hard">very hard sentence</span><span class="s long">long sentence</span>'
         '<mark class="plain_word">plainer word to use</mark> <mark class="passive_voice">passive voice</mark> '
@@ -92,7 +93,7 @@ def _summary(report: ReadingReport) -> str:
 
 
 def _figures(report: ReadingReport) -> str:
-    head = "".join(f"<th>{escape(FORMULAS[f])}</th>" for f in FORMULAS)
+    head = "".join(f"<th>{escape(FORMULAS[f])}</th>" for f in report.figures.formulas)
     rows = [_figure_row(r.section.path.name, r.figures, r.verdicts, r.status) for r in report.sections] + [
         _figure_row("whole guide", report.figures, report.verdicts, report.status)
     ]
@@ -105,7 +106,8 @@ def _figures(report: ReadingReport) -> str:
 
 def _figure_row(name: str, figures, verdicts: tuple[Verdict, ...], status: str) -> str:
     cells = "".join(
-        f'<td class="n {v.status}">{v.value:.{0 if v.formula in HIGHER_IS_EASIER else 1}f}</td>'
+        f'<td class="n {v.status}">{v.value:.{0 if v.formula in HIGHER_IS_EASIER else 1}f}'
+        f"{f' ({band(v.formula, v.value)})' if band(v.formula, v.value) else ''}</td>"
         for v in verdicts
     )
     return (

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..model import Guide, Heading, ListBlock, Note, Styled, iter_blocks
 from .glossary import is_glossary
+from .pemat_words import ENGLISH, PEMAT_WORDS, PematWords
 from .prose import Passage, Sentence
 from .rules import TermUse, passive_spans
 
@@ -22,88 +23,6 @@ PASS_SCORE = 70.0
 CHUNK_WORDS = 200  # prose under one heading: about half an A5 page in large type
 VERY_SHORT_WORDS = 300  # PEMAT's "very short": two paragraphs or fewer, one page at most
 PASSIVE_SHARE = 0.10  # at most one sentence in ten with a passive verb
-
-_SUMMARY = re.compile(
-    r"\b(summary|in short|in brief|key points|main points|at a glance|to sum up|remember)\b", re.IGNORECASE
-)
-_GENERIC = re.compile(
-    r"^(introduction|overview|information|general|details|other|miscellaneous|misc|notes?|more|background|"
-    r"content|contents|(section|part|chapter|step|page)\s*\d*)$",
-    re.IGNORECASE,
-)
-_HARD_NUMBERS = re.compile(
-    r"\d\s*%|\bper\s*cent\b|\bpercent\b|\b\d+/\d+\b|[\u00bc-\u00be\u2150-\u215e]|\b\d+\.\d+\b", re.IGNORECASE
-)
-_CALCULATION = re.compile(
-    r"\b(calculate|calculation|multiply|divide|subtract|add up|work out how|figure out how|per kilogram|mg/kg|ml/kg)\b",
-    re.IGNORECASE,
-)
-_THIRD_PERSON = re.compile(
-    r"\b(the patient|patients|the individual|individuals|the client|clients|the user|users|the reader)\b",
-    re.IGNORECASE,
-)
-_YOU = re.compile(r"\b(you|your|yours|yourself)\b", re.IGNORECASE)
-_LEAD_INS = {"please", "then", "also", "first", "next", "now", "just", "so", "and", "but", "again"}
-_IMPERATIVES = {
-    "ask",
-    "avoid",
-    "book",
-    "breathe",
-    "bring",
-    "call",
-    "check",
-    "choose",
-    "come",
-    "do",
-    "don't",
-    "drink",
-    "drive",
-    "eat",
-    "fill",
-    "find",
-    "follow",
-    "get",
-    "give",
-    "go",
-    "have",
-    "help",
-    "keep",
-    "leave",
-    "let",
-    "lie",
-    "list",
-    "make",
-    "note",
-    "pick",
-    "plan",
-    "put",
-    "raise",
-    "read",
-    "remember",
-    "rest",
-    "say",
-    "see",
-    "share",
-    "sign",
-    "sit",
-    "speak",
-    "start",
-    "stay",
-    "stop",
-    "take",
-    "talk",
-    "tell",
-    "text",
-    "think",
-    "try",
-    "use",
-    "visit",
-    "wait",
-    "watch",
-    "wear",
-    "write",
-}
-_IF_CLAUSE = {"if", "when", "before", "after", "until", "while", "once", "during"}
 
 
 @dataclass(frozen=True)
@@ -149,20 +68,22 @@ def _rounded(value: float | None) -> float | None:
 
 
 def judge(guide: Guide, passages: list[Passage], uses: dict[str, TermUse]) -> Pemat:
+    language = guide.config.language
+    words = PEMAT_WORDS.get(language.split("-")[0].lower(), ENGLISH)
     sentences = [(p, s) for p in passages for s in p.sentences]
     very_short = sum(p.words for p in passages) <= VERY_SHORT_WORDS and _top_paragraphs(guide) <= 2
     return Pemat(
         (
             _medical_terms(uses),
-            _active_voice(sentences),
-            _numbers(sentences),
-            _calculations(sentences),
+            _active_voice(sentences, language),
+            _numbers(sentences, words),
+            _calculations(sentences, words),
             _chunks(guide, passages, very_short),
-            _headings(guide, passages, very_short),
-            _summary(guide, very_short),
+            _headings(guide, passages, very_short, words),
+            _summary(guide, very_short, words),
             _visual_cues(guide),
-            _action(sentences),
-            _addressed(sentences),
+            _action(sentences, words),
+            _addressed(sentences, words),
         )
     )
 
@@ -197,28 +118,28 @@ def _medical_terms(uses: dict[str, TermUse]) -> Item:
     return Item(4, U, text, True, True, f"all {len(uses)} medical terms used are defined")
 
 
-def _active_voice(sentences: list[tuple[Passage, Sentence]]) -> Item:
-    passive = [s for p, s in sentences if passive_spans(p, s.start, s.end)]
+def _active_voice(sentences: list[tuple[Passage, Sentence]], language: str) -> Item:
+    passive = [s for p, s in sentences if passive_spans(p, s.start, s.end, language)]
     share = len(passive) / len(sentences) if sentences else 0.0
     met = share <= PASSIVE_SHARE
     detail = f"{len(passive)} of {len(sentences)} sentences ({share:.0%}) have a passive verb; at most {PASSIVE_SHARE:.0%}"
     return Item(5, U, "The material uses the active voice", bool(sentences), met, detail)
 
 
-def _numbers(sentences: list[tuple[Passage, Sentence]]) -> Item:
+def _numbers(sentences: list[tuple[Passage, Sentence]], words: PematWords) -> Item:
     text = "Numbers are clear (whole numbers, no percentages or fractions)"
     with_numbers = [s for _, s in sentences if re.search(r"\d", s.text)]
     if not with_numbers:
         return Item(6, U, text, False, False, "no numbers")
-    hard = [_where(s) for s in with_numbers if _HARD_NUMBERS.search(s.text)]
+    hard = [_where(s) for s in with_numbers if words.hard_numbers.search(s.text)]
     if hard:
         return Item(6, U, text, True, False, f"percentages, fractions or decimals at {_listed(hard)}")
     return Item(6, U, text, True, True, f"{len(with_numbers)} sentences with numbers, all whole numbers")
 
 
-def _calculations(sentences: list[tuple[Passage, Sentence]]) -> Item:
+def _calculations(sentences: list[tuple[Passage, Sentence]], words: PematWords) -> Item:
     text = "The reader is not asked to calculate"
-    asks = [_where(s) for _, s in sentences if _CALCULATION.search(s.text)]
+    asks = [_where(s) for _, s in sentences if words.calculation.search(s.text)]
     if asks:
         return Item(7, U, text, True, False, f"a calculation is asked for at {_listed(asks)}")
     return Item(7, U, text, True, True, "no sentence asks for a calculation")
@@ -253,14 +174,14 @@ def _chunk_words(guide: Guide, passages: list[Passage]) -> list[tuple]:
     return chunks
 
 
-def _headings(guide: Guide, passages: list[Passage], very_short: bool) -> Item:
+def _headings(guide: Guide, passages: list[Passage], very_short: bool, words: PematWords) -> Item:
     text = "Sections have informative headings"
     if very_short:
         return Item(9, U, text, False, False, "very short material")
     headings = [s.title for s in guide.sections] + [
         b.text for s in guide.sections for b in iter_blocks(s.blocks) if isinstance(b, Heading)
     ]
-    generic = [f'"{h}"' for h in headings if _GENERIC.match(h.strip())]
+    generic = [f'"{h}"' for h in headings if words.generic.match(h.strip())]
     bare = [
         s.path.name
         for s in guide.sections
@@ -276,14 +197,14 @@ def _headings(guide: Guide, passages: list[Passage], very_short: bool) -> Item:
     return Item(9, U, text, True, True, f"{len(headings)} headings, none generic")
 
 
-def _summary(guide: Guide, very_short: bool) -> Item:
+def _summary(guide: Guide, very_short: bool, words: PematWords) -> Item:
     text = 'The material has a summary (a part headed like "Key points" or "In short")'
     if very_short:
         return Item(11, U, text, False, False, "very short material")
     titles = [(s.path.name, s.title) for s in guide.sections] + [
         (s.path.name, b.text) for s in guide.sections for b in iter_blocks(s.blocks) if isinstance(b, Heading)
     ]
-    found = [f'"{title}" ({name})' for name, title in titles if _SUMMARY.search(title)]
+    found = [f'"{title}" ({name})' for name, title in titles if words.summary.search(title)]
     if found:
         return Item(11, U, text, True, True, f"summary: {found[0]}")
     return Item(11, U, text, True, False, "no heading names a summary")
@@ -305,23 +226,31 @@ def _has_bold(inlines) -> bool:
     return any(isinstance(i, Styled) and (i.style == "strong" or _has_bold(i.children)) for i in inlines)
 
 
-def is_action(sentence: str) -> bool:
+def is_action(sentence: str, language: PematWords = ENGLISH) -> bool:
     """Whether a sentence tells the reader to do something: "Call us.", "If it hurts, tell us.",
     "You should rest." """
-    words = [w.lower() for w in re.findall(r"[A-Za-z']+", sentence)]
-    while words and words[0] in _LEAD_INS:
+    words = [w.lower() for w in language.token.findall(sentence)]
+    while words and words[0] in language.lead_ins:
         words = words[1:]
     if not words:
         return False
-    if words[0] in _IF_CLAUSE and "," in sentence:
-        return is_action(sentence.split(",", 1)[1])
-    if words[0] in _IMPERATIVES or words[:2] == ["do", "not"]:
+    if words[0] in language.if_clause and "," in sentence:
+        return is_action(sentence.split(",", 1)[1], language)
+    if words[0] in language.imperatives or _negative_command(words, language):
         return True
-    return bool(re.search(r"\byou (should|must|need to|will need to|have to)\b", sentence, re.IGNORECASE))
+    return bool(language.must.search(sentence))
 
 
-def _action(sentences: list[tuple[Passage, Sentence]]) -> Item:
-    actions = [s for _, s in sentences if is_action(s.text)]
+def _negative_command(words: list[str], language: PematWords) -> bool:
+    """ "Do not drive", "No maneje": a negation and (in Spanish) an imperative after it."""
+    negation = list(language.negation)
+    if words[: len(negation)] != negation:
+        return False
+    return len(negation) > 1 or (len(words) > 1 and words[1] in language.imperatives)
+
+
+def _action(sentences: list[tuple[Passage, Sentence]], words: PematWords) -> Item:
+    actions = [s for _, s in sentences if is_action(s.text, words)]
     detail = (
         f"{len(actions)} sentences tell the reader what to do"
         if actions
@@ -330,10 +259,10 @@ def _action(sentences: list[tuple[Passage, Sentence]]) -> Item:
     return Item(20, A, "At least one action the reader can take", True, bool(actions), detail)
 
 
-def _addressed(sentences: list[tuple[Passage, Sentence]]) -> Item:
+def _addressed(sentences: list[tuple[Passage, Sentence]], words: PematWords) -> Item:
     text = 'The reader is addressed as "you"'
-    third = [_where(s) for _, s in sentences if _THIRD_PERSON.search(s.text)]
-    you = sum(1 for _, s in sentences if _YOU.search(s.text) or is_action(s.text))
+    third = [_where(s) for _, s in sentences if words.third_person.search(s.text)]
+    you = sum(1 for _, s in sentences if words.you.search(s.text) or is_action(s.text, words))
     if third:
         return Item(21, A, text, True, False, f"the reader is named in the third person at {_listed(third)}")
     if not you:

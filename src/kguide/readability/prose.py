@@ -26,7 +26,7 @@ from ..model import (
     plain_text,
 )
 from ..text import WORD_RE, split_sentences, word_spans
-from .formulas import Figures, measure_sentence
+from .formulas import SENTENCE_FORMULA, Figures, measure_sentence
 
 
 class SourceFile:
@@ -90,8 +90,23 @@ class Sentence:
 
     @property
     def grade(self) -> float:
-        """Flesch-Kincaid grade of this one sentence, to rank the hardest."""
+        """Flesch-Kincaid grade of this one sentence (English), to rank the hardest."""
         return self.figures.flesch_kincaid_grade
+
+    @property
+    def formula(self) -> str | None:
+        """The formula a sentence of its language is judged by (None: a language without one)."""
+        return SENTENCE_FORMULA.get(self.figures.language)
+
+    @property
+    def score(self) -> float:
+        """This sentence's value of its language's sentence formula: grade, or INFLESZ."""
+        return self.figures.value(self.formula) if self.formula else 0.0
+
+    @property
+    def difficulty(self) -> float:
+        """Higher is harder, in any language: to rank the hardest sentences."""
+        return -self.score if self.formula and self.formula != "flesch_kincaid_grade" else self.score
 
 
 @dataclass(frozen=True)
@@ -131,15 +146,16 @@ def source_text(inlines: tuple[Inline, ...]) -> str:
     return plain_text(inlines, line_break="\n")
 
 
-def passages(section: Section, source: SourceFile | None = None) -> list[Passage]:
-    """Every scored passage of a section, in order. Headings and image alt text are not prose."""
+def passages(section: Section, source: SourceFile | None = None, *, language: str = "en-US") -> list[Passage]:
+    """Every scored passage of a section, in order. Headings and image alt text are not prose.
+    `language`: the guide's language tag, which says how sentences split and syllables count."""
     source = source or SourceFile(section)
     out: list[Passage] = []
 
     def walk(blocks) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                passage = _passage(section, block, source)
+                passage = _passage(section, block, source, language)
                 if passage.sentences:
                     out.append(passage)
             elif isinstance(block, ListBlock):
@@ -154,11 +170,11 @@ def passages(section: Section, source: SourceFile | None = None) -> list[Passage
     return out
 
 
-def _passage(section: Section, block: Paragraph, source: SourceFile) -> Passage:
+def _passage(section: Section, block: Paragraph, source: SourceFile, language: str) -> Passage:
     text = source_text(block.inlines)
     sentences = []
-    for span in split_sentences(text):
-        figures = measure_sentence(span.text)
+    for span in split_sentences(text, language=language):
+        figures = measure_sentence(span.text, language=language)
         if not figures.words:
             continue
         line = block.line + text.count("\n", 0, span.start)

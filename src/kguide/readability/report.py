@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import SEVERITIES, FormulaLimits, Reading
+from ..config import SEVERITIES, FormulaLimits, Reading, reading_language
 from ..errors import Problem, ReadingLevelError, StrictError
 from ..model import Guide, Section
-from .formulas import EMPTY, FORMULAS, HIGHER_IS_EASIER, Figures
+from .formulas import FORMULAS, HIGHER_IS_EASIER, Figures, band, empty, formulas_for
 from .glossary import glossary_terms
+from .languages import PEMAT_LANGUAGES, language_notes, sentence_target
 from .pemat import Pemat, judge
 from .prose import Passage, Sentence, SourceFile, passages
-from .rules import DEFAULT_TARGET, Context, Finding, display, find_all
+from .rules import Context, Finding, display, find_all
 from .wordlist import guide_word_list
 
 __all__ = [
@@ -38,6 +39,8 @@ FORMULA_SOURCES = {
     "flesch_kincaid_grade": "Kincaid et al. 1975",
     "smog_grade": "McLaughlin 1969; preferred for health text",
     "flesch_reading_ease": "Flesch 1948",
+    "fernandez_huerta": "Fernandez-Huerta 1959, corrected form",
+    "inflesz": "Szigriszt-Pazos 1993 on the INFLESZ scale, Barrio-Cantalejo et al. 2008",
 }
 
 
@@ -72,6 +75,8 @@ class ReadingReport:
     accepted: tuple[Finding, ...] = ()
     pemat: Pemat | None = None
     passages: tuple[Passage, ...] = ()
+    language: str = "en-US"  # the guide's language tag
+    notes: tuple[str, ...] = ()  # what the check could not do for this language, and why
 
     @property
     def status(self) -> str:
@@ -92,14 +97,15 @@ class ReadingReport:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def hardest(self, count: int = 5, min_words: int = 5, above: float | None = None) -> list[Sentence]:
-        """The hardest sentences by their own grade; `above` keeps only those past that grade."""
+        """The hardest sentences by their own score (grade in English, INFLESZ in Spanish);
+        `above` keeps only those harder than that score. None for a language without formulas."""
         pool = [
             s
             for r in self.sections
             for s in r.sentences
-            if s.figures.words >= min_words and (above is None or s.grade > above)
+            if s.formula and s.figures.words >= min_words and (above is None or _harder(s, above))
         ]
-        return sorted(pool, key=lambda s: s.grade, reverse=True)[:count]
+        return sorted(pool, key=lambda s: s.difficulty, reverse=True)[:count]
 
     def to_dict(self, root: Path | None = None) -> dict:
         def where(path: Path) -> str:
@@ -107,6 +113,9 @@ class ReadingReport:
 
         return {
             "status": self.status,
+            "language": self.language,
+            "formulas": list(formulas_for(self.language)),
+            "notes": list(self.notes),
             "scope": SCOPE_NOTE,
             "counts": {s: self.count(s) for s in reversed(SEVERITIES)} | {"accepted": len(self.accepted)},
             "whole_guide": {
@@ -118,10 +127,19 @@ class ReadingReport:
             "accepted": [f.to_dict(root) for f in self.accepted],
             "pemat": self.pemat.to_dict() if self.pemat else None,
             "hardest_sentences": [
-                {"file": where(s.path), "line": s.line, "grade": round(s.grade, 1), "text": s.text}
+                {"file": where(s.path), "line": s.line, _score_key(s): round(s.score, 1), "text": s.text}
                 for s in self.hardest()
             ],
         }
+
+
+def _harder(sentence: Sentence, score: float) -> bool:
+    return sentence.score > score if sentence.formula not in HIGHER_IS_EASIER else sentence.score < score
+
+
+def _score_key(sentence: Sentence) -> str:
+    """JSON key of a sentence's own score: "grade" in English (as ever), the formula otherwise."""
+    return "grade" if sentence.formula == "flesch_kincaid_grade" else sentence.formula or "score"
 
 
 def _section_dict(r: SectionReading, where) -> dict:
@@ -135,7 +153,7 @@ def _section_dict(r: SectionReading, where) -> dict:
             {
                 "line": s.line,
                 "column": s.column,
-                "grade": round(s.grade, 2),
+                **({_score_key(s): round(s.score, 2)} if s.formula else {}),
                 **_counts(s.figures),
                 "text": s.text,
             }
@@ -149,13 +167,17 @@ def _counts(f: Figures) -> dict:
 
 
 def _verdict(v: Verdict) -> dict:
-    return {
+    data = {
         "formula": v.formula,
+        "name": FORMULAS[v.formula],
         "value": round(v.value, 2),
         "target": v.target,
         "limit": v.limit,
         "status": v.status,
     }
+    if band(v.formula, v.value):
+        data["band"] = band(v.formula, v.value)
+    return data
 
 
 _ORDER = {"pass": 0, "warn": 1, "fail": 2}
@@ -169,14 +191,14 @@ def _finding_status(finding: Finding) -> str:
     return {"error": "fail", "warning": "warn"}.get(finding.severity, "pass")
 
 
-def section_sentences(section: Section) -> list[Sentence]:
+def section_sentences(section: Section, *, language: str = "en-US") -> list[Sentence]:
     """Every scored sentence of a section, with its source line."""
-    return [s for p in passages(section) for s in p.sentences]
+    return [s for p in passages(section, language=language) for s in p.sentences]
 
 
 def _judge(figures: Figures, targets: FormulaLimits, limits: FormulaLimits) -> tuple[Verdict, ...]:
     verdicts = []
-    for formula in FORMULAS:
+    for formula in figures.formulas:
         value = figures.value(formula)
         target = getattr(targets, formula)
         limit = getattr(limits, formula)
@@ -197,15 +219,15 @@ def check_guide(guide: Guide) -> ReadingReport:
     """Measure, apply the rules and judge the PEMAT items; raise GuideError on a bad word list
     or accept comment."""
     reading = guide.config.reading
+    language = guide.config.language
     by_section: list[tuple[Section, list[Passage]]] = []
     for section in guide.sections:
-        by_section.append((section, passages(section, SourceFile(section))))
+        by_section.append((section, passages(section, SourceFile(section), language=language)))
     accepts = {s.path: s.accepts for s in guide.sections}
     every = [p for _, found in by_section for p in found]
-    target = reading.targets.flesch_kincaid_grade
     glossary = glossary_terms(guide)
     context = Context(
-        reading.rules, DEFAULT_TARGET if target is None else target, guide_word_list(guide), glossary
+        reading.rules, sentence_target(reading.targets, language), guide_word_list(guide), glossary, language
     )
     found, uses = find_all(every, context)
     kept, accepted = [], []
@@ -215,9 +237,10 @@ def check_guide(guide: Guide) -> ReadingReport:
     # otherwise the accept comment could never lift a section back under its hard limit.
     left_out = {(f.path, f.line, f.start) for f in accepted if f.rule in SENTENCE_RULES}
     sections = [
-        _section_reading(section, found_here, kept, reading, left_out) for section, found_here in by_section
+        _section_reading(section, found_here, kept, reading, left_out, language)
+        for section, found_here in by_section
     ]
-    total = EMPTY
+    total = empty(language)
     for r in sections:
         total = total + r.figures
     return ReadingReport(
@@ -226,8 +249,10 @@ def check_guide(guide: Guide) -> ReadingReport:
         _judge(total, reading.targets, reading.limits),
         tuple(kept),
         tuple(accepted),
-        judge(guide, every, uses),
+        judge(guide, every, uses) if reading_language(language) in PEMAT_LANGUAGES else None,
         tuple(every),
+        language,
+        language_notes(language, guide.folder),
     )
 
 
@@ -235,10 +260,15 @@ SENTENCE_RULES = ("hard_sentence", "long_sentence")  # an accepted one leaves it
 
 
 def _section_reading(
-    section: Section, found: list[Passage], findings: list[Finding], reading: Reading, left_out: set
+    section: Section,
+    found: list[Passage],
+    findings: list[Finding],
+    reading: Reading,
+    left_out: set,
+    language: str,
 ) -> SectionReading:
     sentences = tuple(s for p in found for s in p.sentences if (s.path, s.line, s.start) not in left_out)
-    figures = EMPTY
+    figures = empty(language)
     for s in sentences:
         figures = figures + s.figures
     mine = tuple(f for f in findings if f.path == section.path)
@@ -263,7 +293,7 @@ def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = T
         if verdict.status == "fail":
             problems.append(
                 Problem(
-                    f"the whole guide reads above its hard limit: {_past_limit(verdict)}",
+                    f"the whole guide reads {_above(verdict)} its hard limit: {_past_limit(verdict)}",
                     guide.folder / "guide.toml",
                 )
             )
@@ -272,7 +302,8 @@ def reading_failure(report: ReadingReport, guide: Guide, with_findings: bool = T
             if verdict.status == "fail":
                 problems.append(
                     Problem(
-                        f"section reads above its hard limit: {_past_limit(verdict)}", section.section.path
+                        f"section reads {_above(verdict)} its hard limit: {_past_limit(verdict)}",
+                        section.section.path,
                     )
                 )
     errors = report.count("error")
@@ -296,7 +327,7 @@ def strict_failure(report: ReadingReport, guide: Guide) -> StrictError | None:
     for scope, path, verdicts in scopes:
         for v in verdicts:
             if v.status == "warn":
-                bound = f"target {v.target:g}"
+                bound = f"target {'at least ' if v.formula in HIGHER_IS_EASIER else ''}{v.target:g}"
                 problems.append(
                     Problem(
                         f"{scope} is past its target: {FORMULAS[v.formula]} {v.value:.1f} ({bound})", path
@@ -314,5 +345,12 @@ def strict_failure(report: ReadingReport, guide: Guide) -> StrictError | None:
     return StrictError(problems)
 
 
+def _above(verdict: Verdict) -> str:
+    """A score where higher is easier (INFLESZ) fails below its limit; a grade, above."""
+    return "below" if verdict.formula in HIGHER_IS_EASIER else "above"
+
+
 def _past_limit(verdict: Verdict) -> str:
-    return f"{FORMULAS[verdict.formula]} {verdict.value:.1f} (limit {verdict.limit:g})"
+    least = "at least " if verdict.formula in HIGHER_IS_EASIER else ""
+    named = band(verdict.formula, verdict.value)
+    return f"{FORMULAS[verdict.formula]} {verdict.value:.1f}{f' ({named})' if named else ''} (limit {least}{verdict.limit:g})"

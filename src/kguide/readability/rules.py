@@ -8,19 +8,17 @@ plain_word, passive_voice, undefined_term, long_paragraph.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from ..config import SEVERITIES, Rules
 from ..errors import Problem
 from .advice import hard_sentence_advice
+from .formulas import FORMULAS, HIGHER_IS_EASIER
 from .glossary import defines
+from .passive import passive_spans
 from .prose import Passage, Sentence
 from .wordlist import Entry, Match, WordList
-
-DEFAULT_TARGET = 6.0  # AMA and NIH: patient material at grade 6
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,10 @@ class Context:
     """What the rules need besides the text."""
 
     rules: Rules
-    target: float  # the Flesch-Kincaid grade target
+    target: float  # the sentence score's target: Flesch-Kincaid grade, or INFLESZ in Spanish
     words: WordList
     glossary: set[str]
+    language: str = "en-US"
 
 
 def _finding(
@@ -137,22 +136,36 @@ def long_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Fi
     return [_sentence_finding(passage, sentence, "long_sentence", severity, message)]
 
 
+# A score where higher is easier (INFLESZ) is judged in points: this many per grade of the
+# rule's hard_above_target and very_hard_above_target (4 and 8 grades: 20 and 40 points below
+# the target, so INFLESZ 45 is hard and 25 very hard against the target 65).
+POINTS_PER_GRADE = 5.0
+
+
 def hard_sentence(passage: Passage, sentence: Sentence, ctx: Context) -> list[Finding]:
     rule = ctx.rules.hard_sentence
-    grade = sentence.grade
-    if sentence.figures.words < rule.min_words:
+    formula = sentence.formula
+    if formula is None or sentence.figures.words < rule.min_words:
         return []
-    if grade > ctx.target + rule.very_hard_above_target:
+    # Past the target by this much, in grades (a score where higher is easier: in points / 5)
+    past = sentence.score - ctx.target
+    if formula in HIGHER_IS_EASIER:
+        past = -past / POINTS_PER_GRADE
+    if past > rule.very_hard_above_target:
         severity, how = level(rule.severity, "error"), "very hard"
-    elif grade > ctx.target + rule.hard_above_target:
+    elif past > rule.hard_above_target:
         severity, how = level(rule.severity, "warning"), "hard"
     else:
         return []
     if severity is None:
         return []
-    message = (
-        f"{how} to read: grade {grade:.1f} (target {ctx.target:g}): {hard_sentence_advice(sentence.text)}"
-    )
+    advice = hard_sentence_advice(sentence.text, language=ctx.language)
+    if formula == "flesch_kincaid_grade":
+        message = f"{how} to read: grade {sentence.score:.1f} (target {ctx.target:g}): {advice}"
+    else:
+        least = "at least " if formula in HIGHER_IS_EASIER else ""
+        score = f"{FORMULAS[formula]} {sentence.score:.0f} (target {least}{ctx.target:g})"
+        message = f"{how} to read: {score}: {advice}"
     return [_sentence_finding(passage, sentence, "hard_sentence", severity, message)]
 
 
@@ -181,49 +194,17 @@ def long_paragraph(passage: Passage, ctx: Context) -> list[Finding]:
 
 # ---- passive voice -------------------------------------------------------------------------------
 
-_PASSIVE = tomllib.loads((resources.files("kguide.readability") / "data" / "passive.toml").read_text("utf-8"))
-_BE, _BETWEEN, _IRREGULAR, _STATES, _NOT_PARTICIPLES = (
-    frozenset(_PASSIVE[key]) for key in ("be", "between", "irregular", "states", "not_participles")
-)
-
-
-def _participle(word: str) -> bool:
-    w = word.lower()
-    if w in _IRREGULAR:
-        return True
-    return w.endswith("ed") and len(w) > 3 and w not in _STATES and w not in _NOT_PARTICIPLES
-
-
-def passive_spans(passage: Passage, start: int, end: int) -> list[tuple[int, int]]:
-    """(start, end) of each passive verb ("is given", "was not told") in the passage's text[start:end]."""
-    tokens = [t for t in passage.tokens if start <= t.start() < end]
-    spans = []
-    for index, token in enumerate(tokens):
-        if token.group().lower() not in _BE:
-            continue
-        after = index + 1
-        while after < len(tokens) and _between(tokens[after].group()):
-            after += 1
-        if after < len(tokens) and _participle(tokens[after].group()):
-            spans.append((token.start(), tokens[after].end()))
-    return spans
-
 
 def passive_voice(passage: Passage, sentence: Sentence, ctx: Context) -> list[Finding]:
     severity = level(ctx.rules.passive_voice.severity, "error")
     if severity is None:
         return []
     found = []
-    for start, end in passive_spans(passage, sentence.start, sentence.end):
+    for start, end in passive_spans(passage, sentence.start, sentence.end, ctx.language):
         words = " ".join(passage.text[start:end].split())
         message = f'passive voice "{words}": say who does it, if you can'
         found.append(_finding(passage, "passive_voice", severity, message, start, end, text=words))
     return found
-
-
-def _between(word: str) -> bool:
-    lower = word.lower()
-    return lower in _BETWEEN or (lower.endswith("ly") and len(lower) > 4)
 
 
 # ---- words: plain swaps and medical terms ------------------------------------------------------
@@ -286,10 +267,24 @@ _EXPLAINED_AFTER = re.compile(
     re.IGNORECASE,
 )
 _EXPLAINED_BEFORE = re.compile(r"\b(called|known as|named|\(|meaning)\s*$", re.IGNORECASE)
+# In Spanish: "la ketamina, que es ...", "la disociación, es decir ...", "un catéter (un tubo
+# fino)", "la ketamina es un medicamento ...", "esto se llama ayuno", "un tubo llamado catéter".
+_EXPLAINED_AFTER_ES = re.compile(
+    r"^\s*(\(|,\s*(que|lo que)\s+(es|son|significa|quiere decir)\b|,\s*(es decir|o sea)\b"
+    r"|,\s*(un|una|el|la|los|las)\s|,?\s*(es|son|significa|quiere decir)\s+(un|una|el|la|cuando|lo que|que)\b|:)",
+    re.IGNORECASE,
+)
+_EXPLAINED_BEFORE_ES = re.compile(
+    r"\b(se llama|se llaman|llamad[oa]s?|conocid[oa]s? como|\(|es decir)\s*$", re.IGNORECASE
+)
+_EXPLAINED = {"es": (_EXPLAINED_AFTER_ES, _EXPLAINED_BEFORE_ES)}
 
 
-def first_uses(passages: list[Passage], words: WordList, glossary: set[str]) -> dict[str, TermUse]:
+def first_uses(
+    passages: list[Passage], words: WordList, glossary: set[str], language: str = "en"
+) -> dict[str, TermUse]:
     """The first use of each medical term, in guide order."""
+    after, before = _EXPLAINED.get(language, (_EXPLAINED_AFTER, _EXPLAINED_BEFORE))
     uses: dict[str, TermUse] = {}
     for passage in passages:
         for match in words.find(passage.text, passage.tokens):
@@ -297,8 +292,7 @@ def first_uses(passages: list[Passage], words: WordList, glossary: set[str]) -> 
             if not entry.medical or entry.key in uses:
                 continue
             explained = bool(
-                _EXPLAINED_AFTER.match(passage.text[match.end :])
-                or _EXPLAINED_BEFORE.search(passage.text[: match.start])
+                after.match(passage.text[match.end :]) or before.search(passage.text[: match.start])
             )
             uses[entry.key] = TermUse(entry, passage, match, defines(glossary, entry.key), explained)
     return uses
@@ -334,6 +328,6 @@ def find_all(passages: list[Passage], ctx: Context) -> tuple[list[Finding], dict
             found += hard_sentence(passage, sentence, ctx)
             found += passive_voice(passage, sentence, ctx)
         found += plain_word(passage, ctx.words.find(passage.text, passage.tokens), ctx)
-    uses = first_uses(passages, ctx.words, ctx.glossary)
+    uses = first_uses(passages, ctx.words, ctx.glossary, ctx.words.language)
     found += undefined_term(uses, ctx)
     return sorted(found, key=Finding.sort_key), uses

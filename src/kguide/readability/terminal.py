@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from ..config import SEVERITIES
-from .formulas import FORMULAS, HIGHER_IS_EASIER, Figures
+from .formulas import FORMULAS, HIGHER_IS_EASIER, Figures, band
 from .pemat import PASS_SCORE, Pemat
 from .report import FORMULA_SOURCES, SCOPE_NOTE, ReadingReport, Verdict
 
@@ -19,6 +19,14 @@ COLOURS = {
     "pass": "green",
 }
 _NUMBERS = 56  # width of the table's number columns, after the section name
+# Each formula's column: heading, width, number format.
+COLUMNS = {
+    "flesch_kincaid_grade": ("FK grade", 9, ".1f"),
+    "smog_grade": ("SMOG", 6, ".1f"),
+    "flesch_reading_ease": ("ease", 6, ".0f"),
+    "fernandez_huerta": ("F-Huerta", 9, ".0f"),
+    "inflesz": ("INFLESZ", 8, ".0f"),
+}
 _ANSI = {"red": 31, "green": 32, "yellow": 33, "cyan": 36}
 
 
@@ -48,7 +56,8 @@ def format_table(report: ReadingReport, width: int = 100, color: bool = False) -
     """A table of one row per section and one for the whole guide, then the bounds, the PEMAT
     scores and the count of findings, all within `width` columns."""
     name = max(16, min(34, width - _NUMBERS - 1))
-    header = f"{'section':<{name}} {'words':>6} {'w/sent':>6} {'FK grade':>9} {'SMOG':>6} {'ease':>6}  {'e/w/s':>8}  status"
+    columns = " ".join(f"{COLUMNS[f][0]:>{COLUMNS[f][1]}}" for f in report.figures.formulas)
+    header = f"{'section':<{name}} {'words':>6} {'w/sent':>6} {columns}  {'e/w/s':>8}  status"
     lines = [header, "-" * min(len(header), width)]
     for r in report.sections:
         lines.append(_row(r.section.path.name, name, r.figures, r.verdicts, r.findings, r.status, color))
@@ -56,8 +65,9 @@ def format_table(report: ReadingReport, width: int = 100, color: bool = False) -
     lines.append(
         _row("whole guide", name, report.figures, report.verdicts, report.findings, report.status, color)
     )
-    notes = [
-        "targets and limits: " + "; ".join(_bounds(v) for v in report.verdicts),
+    bounds = "; ".join(_bounds(v) for v in report.verdicts) or "none: no reading formulas for this language"
+    notes = list(report.notes) + [
+        "targets and limits: " + bounds,
         "(* past target: warning; ! past hard limit: fails the build; e/w/s: findings at error, warning, "
         "suggestion level)",
         SCOPE_NOTE,
@@ -81,13 +91,25 @@ def _row(name: str, size: int, figures: Figures, verdicts, findings, status: str
     marks = {v.formula: _mark(v) for v in verdicts}
     counts = "/".join(str(sum(1 for f in findings if f.severity == s)) for s in reversed(SEVERITIES))
     shown = name if len(name) <= size else name[: size - 1] + "\u2026"
+    values = " ".join(
+        f"{figures.value(f):>{COLUMNS[f][1] - 1}{COLUMNS[f][2]}}{marks.get(f, ' ')}" for f in figures.formulas
+    )
     return (
         f"{shown:<{size}} {figures.words:>6} {figures.words_per_sentence:>6.1f} "
-        f"{figures.flesch_kincaid_grade:>8.1f}{marks['flesch_kincaid_grade']} "
-        f"{figures.smog_grade:>5.1f}{marks['smog_grade']} "
-        f"{figures.flesch_reading_ease:>5.0f}{marks['flesch_reading_ease']}  {counts:>8}  "
-        + paint(status, COLOURS[status], color)
+        f"{values}  {counts:>8}  " + paint(status, COLOURS[status], color)
     )
+
+
+def figures_summary(figures: Figures) -> str:
+    """The reading figures for a one-line build summary: "Flesch-Kincaid grade 5.2, SMOG 7.1"
+    in English, "INFLESZ 72 (bastante fácil), Fernandez-Huerta 76" in Spanish."""
+    if figures.language == "en":
+        return f"Flesch-Kincaid grade {figures.flesch_kincaid_grade:.1f}, SMOG {figures.smog_grade:.1f}"
+    parts = []
+    for formula in sorted(figures.formulas, key=lambda f: f != "inflesz"):
+        named = band(formula, figures.value(formula)) if formula == "inflesz" else ""
+        parts.append(f"{FORMULAS[formula]} {figures.value(formula):.0f}" + (f" ({named})" if named else ""))
+    return ", ".join(parts) or f"no reading formulas for {figures.language}"
 
 
 def _pemat_lines(pemat: Pemat) -> list[str]:
@@ -119,4 +141,6 @@ def _bounds(v: Verdict) -> str:
     if v.limit is not None:
         parts.append(f"limit {v.limit:g}")
     name = f"{FORMULAS[v.formula]} ({FORMULA_SOURCES[v.formula]})"
-    return f"{name} " + (", ".join(parts) if parts else "not checked")
+    named = band(v.formula, v.value)
+    now = f" (now {v.value:.0f}, {named})" if named else ""
+    return f"{name} " + (", ".join(parts) if parts else "not checked") + now

@@ -1,8 +1,9 @@
 """The plain-language word list: complex words and phrases with plainer ones to use, and the
 medical terms a guide must swap or define.
 
-kguide ships one list (`data/plain_words.tsv`); a guide can add to it, or override and drop
-entries, with a `plain_words.tsv` of the same three columns in its own folder.
+kguide ships one list per language (`data/plain_words.tsv` for English,
+`data/plain_words_es.tsv` for Spanish; none for other languages); a guide can add to it, or
+override and drop entries, with a `plain_words.tsv` of the same three columns in its own folder.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..errors import GuideError, Problem
 from ..text import word_spans
 
 GUIDE_LIST = "plain_words.tsv"
+SHIPPED_LISTS = {"en": "plain_words.tsv", "es": "plain_words_es.tsv"}
 KINDS = ("plain", "medical", "ignore")
 
 
@@ -57,8 +59,31 @@ def _is_initialism(term: str) -> bool:
     return term.isupper() and " " not in term
 
 
-def _forms(word: str) -> set[str]:
+_ES_VERB_ENDINGS = {
+    "ar": "a an as o amos ado ada ados adas ando ará arán aremos e en es ó aron aba aban arle arles arse",
+    "er": "e en es o emos ido ida idos idas iendo erá erán eremos a an ió ieron ía ían erle erles erse",
+    "ir": "e en es o imos ido ida idos idas iendo irá irán iremos a an ió ieron ía ían irle irles irse",
+}
+
+
+def _forms_es(word: str) -> set[str]:
+    """The regular inflections of a Spanish word: "administrar" also finds "administrará",
+    "intravenoso" also "intravenosa" and "intravenosos"."""
+    if _is_initialism(word):
+        return {word, word + "s"}
+    forms = {word, word + "s", word + "es"}
+    if len(word) > 3 and word[-2:] in _ES_VERB_ENDINGS:
+        stem = word[:-2]
+        forms |= {stem + ending for ending in _ES_VERB_ENDINGS[word[-2:]].split()}
+    elif word.endswith(("o", "a")):
+        forms |= {word[:-1] + end for end in ("o", "a", "os", "as")}
+    return forms
+
+
+def _forms(word: str, language: str = "en") -> set[str]:
     """The regular inflections of a word, so that "administer" also finds "administered"."""
+    if language == "es":
+        return _forms_es(word)
     if _is_initialism(word):
         return {word, word + "s"}
     forms = {word, word + "s", word + "es", word + "ed", word + "ing"}
@@ -72,8 +97,9 @@ def _forms(word: str) -> set[str]:
 class WordList:
     """Finds the list's words and phrases in prose, longest phrase first."""
 
-    def __init__(self, entries: dict[str, Entry]):
+    def __init__(self, entries: dict[str, Entry], language: str = "en"):
         self.entries = entries
+        self.language = language
         # first word -> [(all words of a phrase, entry)], longest first; the last word inflects
         self._starts: dict[str, list[tuple[tuple[str, ...], Entry]]] = {}
         for entry in entries.values():
@@ -85,7 +111,7 @@ class WordList:
         self._single: dict[str, Entry] = {}
         singles = [e for e in entries.values() if " " not in e.key]
         for entry in singles:  # inflected forms first, so a listed word always wins
-            for form in _forms(entry.key):
+            for form in _forms(entry.key, language):
                 self._single.setdefault(form, entry)
         for entry in singles:
             self._single[entry.key] = entry
@@ -110,7 +136,11 @@ class WordList:
         for words, entry in self._starts.get(lower, ()):
             size = len(words)
             window = [t.group().lower() for t in tokens[index : index + size]]
-            if len(window) == size and window[:-1] == list(words[:-1]) and window[-1] in _forms(words[-1]):
+            if (
+                len(window) == size
+                and window[:-1] == list(words[:-1])
+                and window[-1] in _forms(words[-1], self.language)
+            ):
                 start, end = tokens[index].start(), tokens[index + size - 1].end()
                 return Match(start, end, text[start:end], entry), size
         entry = self._single.get(token) or self._single.get(lower)
@@ -120,9 +150,11 @@ class WordList:
         return Match(span.start(), span.end(), token, entry), 1
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> dict[str, Entry | None]:
-    source = resources.files("kguide.readability") / "data" / GUIDE_LIST
+@lru_cache(maxsize=4)
+def _shipped(language: str = "en") -> dict[str, Entry | None]:
+    if language not in SHIPPED_LISTS:
+        return {}
+    source = resources.files("kguide.readability") / "data" / SHIPPED_LISTS[language]
     return _parse(source.read_text(encoding="utf-8"), Path(str(source)))
 
 
@@ -163,7 +195,8 @@ def _parse(text: str, path: Path) -> dict[str, Entry | None]:
 def guide_word_list(guide) -> WordList:
     """The shipped list, updated by the guide's own plain_words.tsv if it has one (read with
     the guide, into the model)."""
-    entries = dict(_shipped())
+    language = guide.config.language.split("-")[0].lower()
+    entries = dict(_shipped(language))
     if GUIDE_LIST in guide.texts:
         entries.update(_parse(guide.texts[GUIDE_LIST], guide.folder / GUIDE_LIST))
-    return WordList({k: e for k, e in entries.items() if e is not None})
+    return WordList({k: e for k, e in entries.items() if e is not None}, language)
