@@ -371,8 +371,9 @@ def test_espeak_reads_phoneme_input(tmp_path):
     assert seconds["phonemes"] == pytest.approx(seconds["plain"], rel=0.15), seconds
 
 
-def test_emergency_number_comes_from_the_help_lines_table(mini_copy):
-    """The audio names an emergency number only where kguide knows it: never 911 by default."""
+def test_emergency_number_comes_from_the_locale(mini_copy):
+    """The audio names the locale's emergency number, and none where kguide has no locale data:
+    never 911 by default."""
     from kguide.loader import load_guide
 
     us = load_guide(mini_copy).bind()
@@ -382,4 +383,10 @@ def test_emergency_number_comes_from_the_help_lines_table(mini_copy):
     toml.write_text(toml.read_text().replace('language = "en-US"', 'language = "en-GB"'))
     gb = load_guide(mini_copy).bind()
     outro = build_script(gb, guide_lexicon(gb), 160)[-1]
-    assert not any("911" in s.text or "emergency" in s.text for s in outro.segments)
+    assert outro.segments[-1].text == "In an emergency, call 999."
+    assert outro.segments[-1].spoken == "In an emergency, call nine nine nine."
+    toml.write_text(toml.read_text().replace('language = "en-GB"', 'language = "en-NZ"'))
+    nz = load_guide(mini_copy).bind()
+    outro = build_script(nz, guide_lexicon(nz), 160)[-1]
+    assert outro.segments[-1].text == "In an emergency, call your local emergency number."
+    assert not any("911" in s.text for s in outro.segments)

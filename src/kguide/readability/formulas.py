@@ -81,8 +81,8 @@ class Figures:
 EMPTY = Figures(0, 0, 0, 0)
 
 
-def measure_sentence(sentence: str) -> Figures:
-    counts = [syllables(w) for w in words(sentence)]
+def measure_sentence(sentence: str, *, language: str = "en-US") -> Figures:
+    counts = [syllables(w) for w in words(sentence, language=language)]
     if not counts:
         return EMPTY
     return Figures(1, len(counts), sum(counts), sum(1 for c in counts if c >= 3))

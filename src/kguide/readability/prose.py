@@ -103,6 +103,7 @@ class Passage:
     text: str  # as printed, with "\n" at each source line break
     sentences: tuple[Sentence, ...]
     source: SourceFile = field(compare=False, repr=False)
+    language: str = "en-US"  # the guide's language tag: phone numbers are read for its locale
 
     @property
     def line(self) -> int:
@@ -115,7 +116,7 @@ class Passage:
     @functools.cached_property
     def tokens(self) -> list[re.Match]:
         """The words of the passage (URLs and phone numbers left out), found once for every rule."""
-        return word_spans(self.text)
+        return word_spans(self.text, language=self.language)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line, column) in the source of the word at `offset` of the passage's text."""
@@ -131,7 +132,7 @@ def source_text(inlines: tuple[Inline, ...]) -> str:
     return plain_text(inlines, line_break="\n")
 
 
-def passages(section: Section, source: SourceFile | None = None) -> list[Passage]:
+def passages(section: Section, source: SourceFile | None = None, *, language: str = "en-US") -> list[Passage]:
     """Every scored passage of a section, in order. Headings and image alt text are not prose."""
     source = source or SourceFile(section)
     out: list[Passage] = []
@@ -139,7 +140,7 @@ def passages(section: Section, source: SourceFile | None = None) -> list[Passage
     def walk(blocks) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                passage = _passage(section, block, source)
+                passage = _passage(section, block, source, language)
                 if passage.sentences:
                     out.append(passage)
             elif isinstance(block, ListBlock):
@@ -154,11 +155,11 @@ def passages(section: Section, source: SourceFile | None = None) -> list[Passage
     return out
 
 
-def _passage(section: Section, block: Paragraph, source: SourceFile) -> Passage:
+def _passage(section: Section, block: Paragraph, source: SourceFile, language: str) -> Passage:
     text = source_text(block.inlines)
     sentences = []
     for span in split_sentences(text):
-        figures = measure_sentence(span.text)
+        figures = measure_sentence(span.text, language=language)
         if not figures.words:
             continue
         line = block.line + text.count("\n", 0, span.start)
@@ -172,9 +173,9 @@ def _passage(section: Section, block: Paragraph, source: SourceFile) -> Passage:
                 span.start + len(span.text),
             )
         )
-    passage = Passage(section, block, text, (), source)
+    passage = Passage(section, block, text, (), source, language)
     located = tuple(_with_column(passage, s) for s in sentences)
-    return Passage(section, block, text, located, source)
+    return Passage(section, block, text, located, source, language)
 
 
 def _with_column(passage: Passage, sentence: Sentence) -> Sentence:

@@ -199,7 +199,7 @@ def check_guide(guide: Guide) -> ReadingReport:
     reading = guide.config.reading
     by_section: list[tuple[Section, list[Passage]]] = []
     for section in guide.sections:
-        by_section.append((section, passages(section, SourceFile(section))))
+        by_section.append((section, passages(section, SourceFile(section), language=guide.config.language)))
     accepts = {s.path: s.accepts for s in guide.sections}
     every = [p for _, found in by_section for p in found]
     target = reading.targets.flesch_kincaid_grade

@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..helplines import help_lines
+from ..locale.data import resolve
 from .readalong import ReadAlong, SiteFacts
 from .render import (
     FONT_FAMILY,
@@ -48,7 +48,7 @@ def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
     for relative in [text.whole_audio, "captions.vtt"] + [p.audio for p in text.parts]:
         link_or_copy(build / relative, site / relative)
     downloads = _downloads(text, facts, build, site)
-    lines = help_lines(facts.language)
+    lines = facts.locale or resolve(facts.language)
     page = env.get_template("index.html.j2").render(
         facts=facts,
         clinic=facts.clinic,
@@ -59,7 +59,7 @@ def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
         font_family=FONT_FAMILY,
         images=images,
         help=lines,
-        clinic_tel=tel_href(facts.clinic.phone, (lines or {}).get("country_code", "")),
+        clinic_tel=tel_href(facts.clinic.phone, lines.country_code),
         tel=tel_href,
     )
     (site / PAGE).write_text(page, encoding="utf-8")
