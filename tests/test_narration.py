@@ -16,6 +16,7 @@ from conftest import DATA, GUIDES, run_kguide
 
 from kguide.errors import GuideError
 from kguide.loader import load_guide
+from kguide.locale.data import resolve
 from kguide.narration.chapters import read_mp3_chapters
 from kguide.narration.script import build_script, script_text, transcript
 from kguide.narration.spoken import Lexicon, default_lexicon, guide_lexicon, speakable
@@ -90,7 +91,7 @@ def test_default_pronunciations(written, spoken):
 def _folder(path):
     """A guide's optional inputs as the loader reads them into the model."""
     texts = {"lexicon.toml": (path / "lexicon.toml").read_text(encoding="utf-8")}
-    return SimpleNamespace(folder=path, texts=texts)
+    return SimpleNamespace(folder=path, texts=texts, locale=resolve("en-US"))
 
 
 def test_guide_lexicon_adds_and_overrides(tmp_path):

@@ -176,6 +176,5 @@ def phone_problem(phone: str, region: str) -> str | None:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_possible_number(number):
-        where = f"in region {region}" if region != "ZZ" else "(write it with its country code, +..)"
-        return f"is not a phone number {where}: {phone!r}"
+        return f"is not a phone number in region {region} (set [locale] region for another): {phone!r}"
     return None
