@@ -372,8 +372,8 @@ def _locale_problems(config: GuideConfig, clinic: Clinic, keys: tuple[str, ...])
     found = _override_problems(clinic.locale, keys + ("locale",))
     if found or _override_problems(config.locale, ("locale",)) or not clinic.phone.strip():
         return found
-    region = config.resolved_locale(clinic).region  # "" (a tag with no region): not judged
-    message = phone_problem(clinic.phone, region) if region else None
+    locale = config.resolved_locale(clinic)  # no region (a tag like "en"): not judged
+    message = phone_problem(clinic.phone, locale) if locale.region else None
     if message and sum(ch.isdigit() for ch in clinic.phone) >= 3:
         found.append((keys + ("phone",), f"'{'.'.join(keys + ('phone',))}' {message}"))
     return found

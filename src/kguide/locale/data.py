@@ -169,12 +169,20 @@ def override_problems(values: dict[str, str]) -> list[tuple[str, str]]:
     return found
 
 
-def phone_problem(phone: str, region: str) -> str | None:
-    """Why `phone` is not a number patients of `region` can dial, or None when it is."""
+def phone_problem(phone: str, locale: Locale) -> str | None:
+    """Why `phone` is not a number patients of the locale's region can dial, or None when it
+    is. It must also be found whole in a sentence, so that it is never scored as words and is
+    read digit by digit."""
+    from .phones import phone_spans  # phones reads this module's Locale
+
     try:
-        number = phonenumbers.parse(phone, region)
+        number = phonenumbers.parse(phone, locale.region)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_possible_number(number):
-        return f"is not a phone number in region {region} (set [locale] region for another): {phone!r}"
-    return None
+        problem = "is not a phone number"
+    elif phone_spans(phone, locale) != [(0, len(phone))]:
+        problem = "is not written as a phone number is written (groups of digits, as patients dial it)"
+    else:
+        return None
+    return f"{problem} in region {locale.region} (set [locale] region for another): {phone!r}"
