@@ -171,27 +171,28 @@ def test_a_clinic_profile_locale_wins_over_the_guide(tmp_path):
     toml = folder / "guide.toml"
     text = toml.read_text(encoding="utf-8")
     first, second = [m.group(1) for m in re.finditer(r"^\[clinics\.([\w-]+)\]$", text, re.MULTILINE)]
-    _append(toml, '[locale]\ncrisis_name = "the crisis line"\n')
+    _append(toml, '[locale]\nemergency = "112"\ncrisis_name = "the crisis line"\n')
     _edit(
         toml,
         f"[clinics.{second}]",
-        f'[clinics.{second}.locale]\nemergency = "112"\ncrisis = "0800 555 0199"\n\n[clinics.{second}]',
+        f'[clinics.{second}.locale]\nemergency = "999"\ncrisis = "0800 555 0199"\n\n[clinics.{second}]',
     )
     one, two = load_guide(folder).bind(first), load_guide(folder).bind(second)
+    # the guide's [locale] over the en-US data; the second clinic's own over the guide's
     assert (one.locale.emergency, one.locale.crisis, one.locale.crisis_name) == (
-        "911",
+        "112",
         "988",
         "the crisis line",
     )
     assert (two.locale.emergency, two.locale.crisis, two.locale.crisis_name) == (
-        "112",
+        "999",
         "0800 555 0199",
         "the crisis line",
     )
     html = booklet.render_html(two, booklet.editions(two)[0])
-    assert 'href="tel:112"' in html and 'href="tel:08005550199"' in html and "tel:911" not in html
-    assert _outro(folder, second)[-1].text == "In an emergency, call 112."
-    assert _outro(folder, first)[-1].text == "In an emergency, call 911."
+    assert 'href="tel:999"' in html and 'href="tel:08005550199"' in html and "tel:112" not in html
+    assert _outro(folder, second)[-1].text == "In an emergency, call 999."
+    assert _outro(folder, first)[-1].text == "In an emergency, call 112."
 
 
 # ---- a language with no data ----------------------------------------------------------------
