@@ -42,11 +42,14 @@ def test_a_phone_number_is_found_whole_in_a_sentence(tag, number):
     assert words(sentence, language=tag) == ["If", "you", "feel", "ill", "call", "at", "any", "time"]
 
 
-@pytest.mark.parametrize("tag", ["en-US", "en-GB", "en-AU", "es-ES", "en-IE"])
+@pytest.mark.parametrize("tag", ["en-US", "en-GB", "en-AU", "es-ES", "en-IE", "es-MX", "en-NZ"])
 def test_years_ranges_and_doses_are_not_phone_numbers(tag):
-    """phonenumbers' lenient level takes "2024-2025" for a UK number: kguide does not."""
+    """phonenumbers' lenient level takes "2024-2025" for a UK number, and "000" (Australia's
+    emergency number) is a group of "1 000 000": kguide takes neither."""
     sentence = "From 2024-2025, 1 in 1000 people took 10-12 mg, 20 30 40 50 times, since 1990."
     assert phone_spans(sentence, language=tag) == []
+    other = "It costs $1,250,000: 120/80, 98.6, 24/7, Room 1204, 1 000 000 doses, 1 in 10 000, 2026-05-04."
+    assert phone_spans(other, language=tag) == []
     assert "2024-2025" in words(sentence, language=tag) or "2024" in words(sentence, language=tag)
 
 

@@ -56,7 +56,8 @@ def _service_pattern(numbers: tuple[str, ...]) -> re.Pattern | None:
     if not numbers:
         return None
     forms = sorted((r"[ \-]?".join(_DIGIT_RUN.findall(n)) for n in numbers), key=len, reverse=True)
-    return re.compile(r"(?<![\w+\-])(?<!\d[.,])(?:" + "|".join(forms) + r")(?![\w\-]|[.,]\d)")
+    # not a group of a longer number: "1 000 000", "2.988", "988.5"
+    return re.compile(r"(?<![\w+\-])(?<!\d[\s.,])(?:" + "|".join(forms) + r")(?![\w\-]|[\s.,]\d)")
 
 
 def digit_groups(written: str, locale: Locale) -> tuple[bool, list[str]]:
