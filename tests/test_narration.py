@@ -381,12 +381,20 @@ def test_emergency_number_comes_from_the_locale(mini_copy):
     outro = build_script(us, guide_lexicon(us), 160)[-1]
     assert outro.segments[-1].text == "In an emergency, call 911."
     toml = mini_copy / "guide.toml"
-    toml.write_text(toml.read_text().replace('language = "en-US"', 'language = "en-GB"'))
+    toml.write_text(
+        toml.read_text()
+        .replace('language = "en-US"', 'language = "en-GB"')
+        .replace('phone = "555-0100"', 'phone = "020 7946 0000"')
+    )
     gb = load_guide(mini_copy).bind()
     outro = build_script(gb, guide_lexicon(gb), 160)[-1]
     assert outro.segments[-1].text == "In an emergency, call 999."
     assert outro.segments[-1].spoken == "In an emergency, call nine nine nine."
-    toml.write_text(toml.read_text().replace('language = "en-GB"', 'language = "en-NZ"'))
+    toml.write_text(
+        toml.read_text()
+        .replace('language = "en-GB"', 'language = "en-NZ"')
+        .replace('phone = "020 7946 0000"', 'phone = "03 234 5678"')
+    )
     nz = load_guide(mini_copy).bind()
     outro = build_script(nz, guide_lexicon(nz), 160)[-1]
     assert outro.segments[-1].text == "In an emergency, call your local emergency number."
