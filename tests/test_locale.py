@@ -12,6 +12,7 @@ from pathlib import Path
 import pdftools
 import phonenumbers
 import pytest
+from audiotools import duration as probe_seconds
 from conftest import GUIDES, run_kguide
 
 from kguide import booklet
@@ -136,6 +137,8 @@ def test_gb_booklet_prints_999_and_never_911(tmp_path):
     assert "020 7946 0000" in text
     assert "911" not in text and "988" not in text
     assert "no locale data" not in result.err
+    transcript_text = (tmp_path / "mini-gb" / "transcript.txt").read_text(encoding="utf-8")
+    assert "In an emergency, call 999." in transcript_text and "911" not in transcript_text
 
 
 def test_gb_narration_says_nine_nine_nine():
@@ -147,6 +150,24 @@ def test_gb_narration_says_nine_nine_nine():
     assert "zero two zero, seven nine four six, zero zero zero zero" in outro[1].spoken
     said = " ".join(s.spoken for t in tracks for s in t.segments)
     assert "nine one one" not in said and "911" not in transcript(guide, tracks)
+
+
+def test_gb_listen_page_and_audio_give_999(tmp_path, tts_cache):
+    """A real build with speech (eSpeak NG through pyttsx3, a tiny guide): the listen page links
+    999 and Samaritans, and the last track, which says the emergency number, is there."""
+    result = run_kguide(
+        "build", str(GUIDES / "mini-gb"), "--out", str(tmp_path), "--cache-dir", str(tts_cache)
+    )
+    assert result.code == 0, result.err
+    build = tmp_path / "mini-gb"
+    page = (build / "site" / "index.html").read_text(encoding="utf-8")
+    urgent = " ".join(re.search(r'<p class="urgent">(.*?)</p>', page, re.S).group(1).split())
+    assert '<a href="tel:999">999</a>' in urgent and '<a href="tel:116123">116 123</a>, Samaritans' in urgent
+    assert not re.search(r"(?<![\d.])(911|988)(?![\d.])", page)  # timings such as 46.988 aside
+    captions = (build / "captions.vtt").read_text(encoding="utf-8")
+    assert "In an emergency, call 999." in captions
+    last = sorted((build / "audio").glob("*-contact-us.mp3"))
+    assert last and probe_seconds(last[0]) > 3
 
 
 # ---- overrides ------------------------------------------------------------------------------
