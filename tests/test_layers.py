@@ -12,7 +12,7 @@ PACKAGE = Path(kguide.__file__).resolve().parent
 
 # Lowest first. A module may import from its own layer and those before it.
 LAYERS = [
-    {"__init__", "errors", "text", "inputs", "limits", "offline", "helplines", "locale"},
+    {"__init__", "errors", "text", "inputs", "limits", "offline", "locale"},
     {"config"},
     {"configfile", "model"},
     {"scan", "markdown"},

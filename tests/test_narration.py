@@ -16,6 +16,7 @@ from conftest import DATA, GUIDES, run_kguide
 
 from kguide.errors import GuideError
 from kguide.loader import load_guide
+from kguide.locale.data import resolve
 from kguide.narration.chapters import read_mp3_chapters
 from kguide.narration.script import build_script, script_text, transcript
 from kguide.narration.spoken import Lexicon, default_lexicon, guide_lexicon, speakable
@@ -90,7 +91,7 @@ def test_default_pronunciations(written, spoken):
 def _folder(path):
     """A guide's optional inputs as the loader reads them into the model."""
     texts = {"lexicon.toml": (path / "lexicon.toml").read_text(encoding="utf-8")}
-    return SimpleNamespace(folder=path, texts=texts)
+    return SimpleNamespace(folder=path, texts=texts, locale=resolve("en-US"))
 
 
 def test_guide_lexicon_adds_and_overrides(tmp_path):
@@ -371,15 +372,30 @@ def test_espeak_reads_phoneme_input(tmp_path):
     assert seconds["phonemes"] == pytest.approx(seconds["plain"], rel=0.15), seconds
 
 
-def test_emergency_number_comes_from_the_help_lines_table(mini_copy):
-    """The audio names an emergency number only where kguide knows it: never 911 by default."""
+def test_emergency_number_comes_from_the_locale(mini_copy):
+    """The audio names the locale's emergency number, and none where kguide has no locale data:
+    never 911 by default."""
     from kguide.loader import load_guide
 
     us = load_guide(mini_copy).bind()
     outro = build_script(us, guide_lexicon(us), 160)[-1]
     assert outro.segments[-1].text == "In an emergency, call 911."
     toml = mini_copy / "guide.toml"
-    toml.write_text(toml.read_text().replace('language = "en-US"', 'language = "en-GB"'))
+    toml.write_text(
+        toml.read_text()
+        .replace('language = "en-US"', 'language = "en-GB"')
+        .replace('phone = "555-0100"', 'phone = "020 7946 0000"')
+    )
     gb = load_guide(mini_copy).bind()
     outro = build_script(gb, guide_lexicon(gb), 160)[-1]
-    assert not any("911" in s.text or "emergency" in s.text for s in outro.segments)
+    assert outro.segments[-1].text == "In an emergency, call 999."
+    assert outro.segments[-1].spoken == "In an emergency, call nine nine nine."
+    toml.write_text(
+        toml.read_text()
+        .replace('language = "en-GB"', 'language = "en-NZ"')
+        .replace('phone = "020 7946 0000"', 'phone = "03 234 5678"')
+    )
+    nz = load_guide(mini_copy).bind()
+    outro = build_script(nz, guide_lexicon(nz), 160)[-1]
+    assert outro.segments[-1].text == "In an emergency, call your local emergency number."
+    assert not any("911" in s.text for s in outro.segments)

@@ -20,7 +20,6 @@ from markupsafe import Markup
 
 from . import model
 from .errors import GuideError, Problem, RenderError
-from .helplines import help_lines
 from .model import Guide, require_bound
 
 PRINT_FILE = "booklet-print.pdf"
@@ -198,7 +197,7 @@ def render_html(
             has=_guide_features(guide),
             notes_pages=notes_pages,
             flowing=flowing,
-            help=help_lines(guide.config.language),
+            help=guide.locale,
         )
     except jinja2.TemplateError as exc:
         path = Path(getattr(exc, "filename", None) or root / "booklet" / "booklet.html.j2")
@@ -338,10 +337,12 @@ def _address_names(guide: Guide) -> dict[str, str]:
         names[web_href(clinic.website)] = f"Website of {clinic.name}: {_display_url(clinic.website)}"
     if clinic.email:
         names[f"mailto:{clinic.email}"] = f"E-mail {clinic.name}: {clinic.email}"
-    help = help_lines(guide.config.language) or {}
-    if help:
-        names[tel_href(help["emergency"])] = f"Call {help['emergency']}, emergency services"
-        names[tel_href(help["crisis"])] = f"Call {help['crisis']}, {help['crisis_name']}"
+    help = guide.locale
+    for number in (help.emergency, help.emergency_also):
+        if number:
+            names[tel_href(number)] = f"Call {number}, emergency services"
+    if help.crisis:
+        names[tel_href(help.crisis)] = f"Call {help.crisis}, {help.crisis_name}"
     return names
 
 

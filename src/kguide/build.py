@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import booklet, offline, ownership
+from .config import CONFIG_NAME
 from .errors import KguideError, Problem, StrictError, display
 from .loader import check_clinics, load_guide
+from .locale.data import no_locale_data
 from .manifest import (
     build_key,
     package_version,
@@ -105,6 +107,8 @@ def build_clinics(
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
     wanted = options.clinics or guide.clinic_ids
     bound = [guide.bind(clinic) for clinic in wanted]
+    if any(not one.locale.emergency for one in bound):  # once, for all clinics
+        log(f"warning: {guide.folder / CONFIG_NAME}: {no_locale_data(guide.config.language)}")
     plans = [_plan(one, options) for one in bound]
     for one, plan in zip(bound, plans, strict=True):  # before anything is written: nothing at risk
         ownership.check_folders(

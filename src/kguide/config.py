@@ -7,7 +7,38 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from .locale.data import Locale, resolve
+
 CONFIG_NAME = "guide.toml"
+
+
+@dataclass(frozen=True)
+class LocaleOverride:
+    """[locale] (in guide.toml) or [clinics.<id>.locale]: values that replace the locale data
+    kguide picks by `language` (locale/locales.toml); an empty value keeps kguide's. A clinic's
+    values win over the guide's.
+
+    region: phone region (ISO 3166 code, "GB") for reading and checking phone numbers.
+    emergency: the emergency number to print and say ("999").
+    emergency_also: a second emergency number that works too ("999" beside "112").
+    crisis: the crisis line's number ("116 123").
+    crisis_name: the crisis line's name ("Samaritans").
+    crisis_how: how to reach it, in the guide's language ("call or text").
+    crisis_note: one more short line on how to reach it.
+    date_format: how a date is written: {day}, {month}, {year}, {day_number}, {month_number}.
+    """
+
+    region: str = ""
+    emergency: str = ""
+    emergency_also: str = ""
+    crisis: str = ""
+    crisis_name: str = ""
+    crisis_how: str = ""
+    crisis_note: str = ""
+    date_format: str = ""
+
+    def values(self) -> dict[str, str]:
+        return dataclasses.asdict(self)
 
 
 @dataclass(frozen=True)
@@ -24,6 +55,7 @@ class Clinic:
     logo_alt: what the logo shows, in words (its alt text); needed with `logo`.
     audio_url: optional web address of the audio version ("https://..."): printed, and as a QR
         code on the cover and the back page.
+    locale: this clinic's own locale values (see LocaleOverride), over the guide's [locale].
     """
 
     name: str
@@ -35,6 +67,7 @@ class Clinic:
     logo: str = ""
     logo_alt: str = ""
     audio_url: str = ""
+    locale: LocaleOverride = field(default_factory=LocaleOverride)
 
 
 @dataclass(frozen=True)
@@ -309,6 +342,7 @@ class GuideConfig:
         finding or figure past a target, a section spoken too fast or too slow.
     templates: optional folder inside the guide folder with the guide's own templates; a file
         there (for example booklet/booklet.css) replaces kguide's file of the same name.
+    locale: values over the locale data `language` picks (see LocaleOverride).
     """
 
     title: str
@@ -324,6 +358,13 @@ class GuideConfig:
     clinics: dict[str, Clinic] = field(default_factory=dict)
     templates: str = ""
     strict: bool = False
+    locale: LocaleOverride = field(default_factory=LocaleOverride)
+
+    def resolved_locale(self, clinic: Clinic | None = None) -> Locale:
+        """The locale of `clinic` (default: `self.clinic`): the data for `language`, then the
+        guide's [locale], then the clinic's own."""
+        clinic = clinic or self.clinic
+        return resolve(self.language, self.locale.values(), clinic.locale.values())
 
 
 PAGE_SIZES = ("A5", "half-letter")

@@ -32,6 +32,7 @@ from .config import (
 )
 from .errors import GuideError, Problem
 from .inputs import read_text
+from .locale.data import override_problems, phone_problem
 
 
 def load_config(guide_dir: Path) -> GuideConfig:
@@ -249,10 +250,14 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
         bad(("title",), "'title' must not be empty")
     if not LANG_RE.match(config.language):
         bad(("language",), f"'language' must be a language tag like \"en-US\", not {config.language!r}")
+    for key, message in _override_problems(config.locale, ("locale",)):
+        bad(key, message)
     profiles = {("clinics", i): c for i, c in config.clinics.items()} or {("clinic",): config.clinic}
     for keys, clinic in profiles.items():
         for key, message in _clinic_problems(clinic, path.parent):
             bad(keys + (key,), f"'{'.'.join(keys + (key,))}' {message}")
+        for key, message in _locale_problems(config, clinic, keys):
+            bad(key, message)
     if config.voice.engine not in ENGINES:
         bad(
             ("voice", "engine"),
@@ -360,4 +365,24 @@ def _clinic_problems(clinic: Clinic, guide_dir: Path) -> list[tuple[str, str]]:
         found.append(("logo_alt", "is set but there is no logo"))
     if clinic.audio_url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", clinic.audio_url):
         found.append(("audio_url", f"must be a web address starting with https://, not {clinic.audio_url!r}"))
+    return found
+
+
+def _override_problems(override, keys: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """(key path, what is wrong) for a [locale] table (the guide's or a clinic's)."""
+    return [
+        (keys + (key,), f"'{'.'.join(keys + (key,))}' {message}")
+        for key, message in override_problems(override.values())
+    ]
+
+
+def _locale_problems(config: GuideConfig, clinic: Clinic, keys: tuple[str, ...]) -> list:
+    """A clinic's own [locale] values, then its phone number read for its locale's region."""
+    found = _override_problems(clinic.locale, keys + ("locale",))
+    if found or _override_problems(config.locale, ("locale",)) or not clinic.phone.strip():
+        return found
+    locale = config.resolved_locale(clinic)  # no region (a tag like "en"): not judged
+    message = phone_problem(clinic.phone, locale) if locale.region else None
+    if message and sum(ch.isdigit() for ch in clinic.phone) >= 3:
+        found.append((keys + ("phone",), f"'{'.'.join(keys + ('phone',))}' {message}"))
     return found

@@ -82,6 +82,8 @@ def build_key(guide: Guide, engine: dict) -> str:
         "engine": engine,
         "kguide": source_hash(),
         "weasyprint": package_version("weasyprint"),
+        "locale": repr(guide.locale),  # locales.toml is data, not code: its values count too
+        "phonenumbers": package_version("phonenumbers"),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 

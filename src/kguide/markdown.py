@@ -108,6 +108,7 @@ def parse_section(
     accepts = accept_comments(lines, offset, path, problems)
     body = "\n".join(lines[offset:]) + "\n"
     typical = {**TYPICAL_VALUES, **{k: v for k, v in field_values(config).items() if k.startswith("guide.")}}
+    typical["clinic.phone"] = config.clinic.phone  # a number of the guide's locale: never scored
     blocks = _parse_markdown(body, path, offset, folder, problems, typical)
     problems.extend(nesting_problems(blocks, path))
     # Each medium's headings must run in order (headings may sit in print-only or audio-only).

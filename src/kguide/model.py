@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import GuideConfig
+from .locale.data import Locale
 
 # ---- inline content --------------------------------------------------------------------------
 
@@ -254,6 +255,13 @@ class Guide:
     def clinic_ids(self) -> tuple[str, ...]:
         """The profiles to build by default: every [clinics.<id>], or ("",) for one [clinic]."""
         return tuple(self.config.clinics) or ("",)
+
+    @property
+    def locale(self) -> Locale:
+        """The locale of the clinic the guide is bound to (the first clinic's when unbound):
+        the locale data for `language` with the guide's and the clinic's [locale] over it. The
+        one object every renderer reads for emergency and crisis numbers and phone regions."""
+        return self.config.resolved_locale()
 
     def bind(self, clinic_id: str = "") -> Guide:
         """The guide as clinic `clinic_id` hands it out, every placeholder filled in; no parsing.

@@ -6,13 +6,23 @@ abbreviations ("Dr.", "e.g."; in Spanish "Dra.", "Sra.", "p. ej.") and inside nu
 A Spanish question or exclamation opens with "¿" or "¡", which stays with its sentence. Words
 are letters of any alphabet (accents and "ñ" included: "análisis" is one word) and digits. Each list item is scored as its own
 sentence by the caller, so an item without a full stop still counts as one. URLs, e-mail
-addresses and phone numbers are not words for scoring.
+addresses, phone numbers and the locale's service numbers (emergency, crisis line) are not
+words for scoring.
+
+Phone numbers are found with `phonenumbers` for the locale's region, in any national or
+international form ("020 7946 0000", "+44 20 7946 0000", "(555) 010-4477"); functions that need
+the locale take `language` (the full tag, "en-GB") or a resolved `locale` (with the guide's and
+clinic's overrides), which wins.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from .locale import phones
+from .locale.data import Locale, resolve
 
 # Abbreviations that never end a sentence when followed by more text.
 ABBREVIATIONS = {
@@ -86,10 +96,7 @@ _TEENS = [
     "nineteen",
 ]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-# Three-digit service numbers (911, 988, 211...) are said digit by digit, never "nine eleven".
-SERVICE_NUMBERS = frozenset({"211", "311", "411", "511", "711", "811", "911", "988"})
-SERVICE_RE = re.compile(r"\b(" + "|".join(sorted(SERVICE_NUMBERS)) + r")\b")
-PHONE_RE = re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b|\b\d{3}-\d{4}\b")
+PLUS = "plus"  # said before the country code of an international number
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b", re.IGNORECASE)
 # A word: letters of any alphabet and digits ([^\W_]), joined by apostrophes or hyphens.
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
@@ -101,12 +108,18 @@ def digits(text: str) -> str:
     return " ".join(DIGITS[int(d)] for d in text if d.isdigit())
 
 
-def number_words(number: str) -> str:
-    """English words for a written whole number: "45" -> "forty five". Service numbers and
-    numbers of a million or more (and any with a leading zero) are read digit by digit."""
-    if number in SERVICE_NUMBERS or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
+def number_words(number: str, *, language: str = "en-US") -> str:
+    """English words for a written whole number: "45" -> "forty five". The locale's service
+    numbers ("911", "999") and numbers of a million or more (and any with a leading zero) are
+    read digit by digit."""
+    if number in _service_digits(language) or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
         return digits(number)
     return _words(int(number))
+
+
+@lru_cache(maxsize=32)
+def _service_digits(language: str) -> frozenset[str]:
+    return frozenset(re.sub(r"\D", "", n) for n in resolve(language).spoken_numbers)
 
 
 def _words(n: int) -> str:
@@ -131,20 +144,37 @@ class Span:
     start: int
 
 
-def scrub(text: str) -> str:
-    """Blank out what is not prose (URLs, e-mail, phone numbers), keeping offsets."""
+def scrub(text: str, *, language: str = "en-US", locale: Locale | None = None) -> str:
+    """Blank out what is not prose (URLs, e-mail, phone and service numbers), keeping offsets."""
     text = _URL.sub(lambda m: " " * len(m.group()), text)
-    return PHONE_RE.sub(lambda m: " " * len(m.group()), text)
+    for start, end in reversed(phone_spans(text, language=language, locale=locale)):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
-def words(text: str) -> list[str]:
+def phone_spans(text: str, *, language: str = "en-US", locale: Locale | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each phone number and service number of `text`, for the locale of
+    `language` (or `locale`, with its overrides)."""
+    return phones.phone_spans(text, locale or resolve(language))
+
+
+def phone_groups(written: str, *, language: str = "en-US", locale: Locale | None = None) -> list[str]:
+    """The digit groups a phone or service number is said in, digit by digit, group by group:
+    "+44 20 7946 0000" -> ["+44", "20", "7946", "0000"] (the "+" marks the country code)."""
+    international, groups = phones.digit_groups(written, locale or resolve(language))
+    if international and groups:
+        groups[0] = "+" + groups[0]
+    return groups
+
+
+def words(text: str, *, language: str = "en-US") -> list[str]:
     """Word tokens of prose: URLs, e-mail addresses and phone numbers do not count."""
-    return WORD_RE.findall(scrub(text))
+    return WORD_RE.findall(scrub(text, language=language))
 
 
-def word_spans(text: str) -> list[re.Match]:
+def word_spans(text: str, *, language: str = "en-US") -> list[re.Match]:
     """The words of `words(text)` as matches, whose offsets are offsets in `text`."""
-    return list(WORD_RE.finditer(scrub(text)))
+    return list(WORD_RE.finditer(scrub(text, language=language)))
 
 
 def split_sentences(text: str, *, language: str = "en-US") -> list[Span]:

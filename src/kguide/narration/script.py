@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..helplines import help_lines
 from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph, Section, plain_text, require_bound
 from ..text import split_sentences
 from .spoken import Lexicon, speakable
@@ -202,11 +201,8 @@ def build_script(guide: Guide, lexicon: Lexicon, rate: int) -> list[Track]:
     outro.say("This is the end of the guide.", PAUSE_PARAGRAPH)
     outro.say(f"If you have questions, call {clinic.name} at {clinic.phone}.", PAUSE_SENTENCE)
     outro.say(f"Again, the number is {clinic.phone}.", PAUSE_PARAGRAPH)
-    lines = help_lines(config.language)
-    if lines:  # never a number that may be wrong where the guide is used
-        outro.say(f"In an emergency, call {lines['emergency']}.", PAUSE_PART_END)
-    else:
-        outro.end_pause(PAUSE_PART_END)
+    # never a number that may be wrong where the guide is used: "your local emergency number"
+    outro.say(f"In an emergency, call {guide.locale.emergency_text}.", PAUSE_PART_END)
     return (
         [Track("00-introduction", "Introduction", tuple(intro.segments))]
         + body

@@ -1,7 +1,8 @@
 """Written text -> text an engine says right: the pronunciation lexicon.
 
-Applied only to what is spoken, never to print or the transcript. Phone numbers are read digit
-by digit in groups, three-digit service numbers (911, 988) digit by digit, web addresses with
+Applied only to what is spoken, never to print or the transcript. Phone numbers (in any form
+`phonenumbers` finds for the locale's region) are read digit by digit in the groups they are
+written in, the locale's service numbers (911, 999, 116 123) the same way, web addresses with
 "dot" and "slash"; then the lexicon's whole-word entries and patterns apply: kguide's defaults
 (src/kguide/data/lexicon.toml) and the guide's own `lexicon.toml`, which adds to them or
 overrides them.
@@ -9,6 +10,7 @@ overrides them.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -17,7 +19,8 @@ from pathlib import Path
 
 from ..errors import GuideError, Problem
 from ..limits import UnsafePattern, compile_pattern, substitute
-from ..text import PHONE_RE, SERVICE_RE, digits
+from ..locale.data import Locale, resolve
+from ..text import PLUS, digits, phone_groups, phone_spans
 from . import phonemes
 
 LEXICON_NAME = "lexicon.toml"
@@ -33,6 +36,7 @@ class Lexicon:
     patterns: tuple[tuple[re.Pattern, str], ...] = ()  # regex-module patterns (limits.py)
     phonemes: dict[str, dict[str, str]] = field(default_factory=dict)  # word -> notation -> phonemes
     notation: str = ""  # the phoneme notation of the engine the text is for ("" for none)
+    locale: Locale | None = None  # how numbers are read: the guide's locale (None: en-US)
 
     def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon(
@@ -40,11 +44,12 @@ class Lexicon:
             self.patterns + other.patterns,
             {**self.phonemes, **other.phonemes},
             other.notation or self.notation,
+            other.locale or self.locale,
         )
 
     def for_engine(self, engine: dict[str, str]) -> Lexicon:
         """This lexicon giving the engine described by `engine` its phonemes."""
-        return Lexicon(self.words, self.patterns, self.phonemes, phonemes.notation(engine))
+        return Lexicon(self.words, self.patterns, self.phonemes, phonemes.notation(engine), self.locale)
 
     def apply(self, text: str) -> str:
         if self.words:
@@ -118,11 +123,20 @@ def guide_lexicon(guide) -> Lexicon:
     lexicon = default_lexicon()
     if LEXICON_NAME in guide.texts:
         lexicon = lexicon.merged(_parse(guide.texts[LEXICON_NAME], guide.folder / LEXICON_NAME))
-    return lexicon
+    return dataclasses.replace(lexicon, locale=guide.locale)
 
 
-def _phone(match: re.Match) -> str:
-    return ", ".join(digits(group) for group in re.findall(r"\d+", match.group()))
+def _phone(written: str, locale: Locale) -> str:
+    groups = phone_groups(written, locale=locale)
+    said = ", ".join(digits(group) for group in groups)
+    return f"{PLUS} {said}" if groups and groups[0].startswith("+") else said
+
+
+def _numbers(text: str, locale: Locale) -> str:
+    """Every phone and service number of `text` said digit by digit, group by group."""
+    for start, end in reversed(phone_spans(text, locale=locale)):
+        text = text[:start] + _phone(text[start:end], locale) + text[end:]
+    return text
 
 
 def _url(match: re.Match) -> str:
@@ -132,8 +146,7 @@ def _url(match: re.Match) -> str:
 
 def speakable(text: str, lexicon: Lexicon) -> str:
     text = " ".join(text.split())
-    spoken = PHONE_RE.sub(_phone, text)
-    spoken = SERVICE_RE.sub(lambda m: digits(m.group()), spoken)
+    spoken = _numbers(text, lexicon.locale or resolve("en-US"))
     spoken = _URL.sub(_url, spoken)
     spoken = lexicon.apply(spoken)
     # "at 9 a.m." -> "at 9 A M": keep the full stop the entry swallowed, so the voice falls.

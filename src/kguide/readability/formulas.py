@@ -163,7 +163,7 @@ def empty(language: str = "en-US") -> Figures:
 
 def measure_sentence(sentence: str, *, language: str = "en-US") -> Figures:
     count = syllable_counter(language)
-    counts = [count(w) for w in words(sentence)]
+    counts = [count(w) for w in words(sentence, language=language)]
     if not counts:
         return empty(language)
     return Figures(1, len(counts), sum(counts), sum(1 for c in counts if c >= 3), reading_language(language))

@@ -118,6 +118,7 @@ class Passage:
     text: str  # as printed, with "\n" at each source line break
     sentences: tuple[Sentence, ...]
     source: SourceFile = field(compare=False, repr=False)
+    language: str = "en-US"  # the guide's language tag: phone numbers are read for its locale
 
     @property
     def line(self) -> int:
@@ -130,7 +131,7 @@ class Passage:
     @functools.cached_property
     def tokens(self) -> list[re.Match]:
         """The words of the passage (URLs and phone numbers left out), found once for every rule."""
-        return word_spans(self.text)
+        return word_spans(self.text, language=self.language)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """(line, column) in the source of the word at `offset` of the passage's text."""
@@ -188,9 +189,9 @@ def _passage(section: Section, block: Paragraph, source: SourceFile, language: s
                 span.start + len(span.text),
             )
         )
-    passage = Passage(section, block, text, (), source)
+    passage = Passage(section, block, text, (), source, language)
     located = tuple(_with_column(passage, s) for s in sentences)
-    return Passage(section, block, text, located, source)
+    return Passage(section, block, text, located, source, language)
 
 
 def _with_column(passage: Passage, sentence: Sentence) -> Sentence:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import model
+from ..locale.data import Locale
 from ..narration.narrate import GuideAudio
 from ..narration.script import PAUSE_PARAGRAPH, Track
 from .inlines import key_map, plain, slice_inlines
@@ -125,6 +126,7 @@ class SiteFacts:
     date: str
     booklets: tuple[tuple[str, str], ...]  # (file name, label) of each edition
     templates: tuple[Path, ...]  # template roots: the guide's own first, then kguide's
+    locale: Locale | None = None  # the clinic's locale (emergency and crisis lines); None: by language
 
 
 def site_facts(guide: model.Guide) -> SiteFacts:
@@ -141,6 +143,7 @@ def site_facts(guide: model.Guide) -> SiteFacts:
         config.date,
         tuple((e.filename, labels.get(e.name, e.filename)) for e in editions(guide)),
         tuple(dict.fromkeys([templates_dir(guide), package_templates()])),
+        guide.locale,
     )
 
 

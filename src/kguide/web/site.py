@@ -12,7 +12,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..helplines import help_lines
+from ..locale.data import resolve
 from .readalong import ReadAlong, SiteFacts
 from .render import (
     FONT_FAMILY,
@@ -55,7 +55,7 @@ def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
 
 def render_page(env, text: ReadAlong, facts: SiteFacts, downloads, fonts, images) -> str:
     """The listen page's HTML."""
-    lines = help_lines(facts.language)
+    lines = facts.locale or resolve(facts.language)
     return env.get_template("index.html.j2").render(
         facts=facts,
         clinic=facts.clinic,
@@ -66,7 +66,7 @@ def render_page(env, text: ReadAlong, facts: SiteFacts, downloads, fonts, images
         font_family=FONT_FAMILY,
         images=images,
         help=lines,
-        clinic_tel=tel_href(facts.clinic.phone, (lines or {}).get("country_code", "")),
+        clinic_tel=tel_href(facts.clinic.phone, lines.country_code),
         tel=tel_href,
     )
 
