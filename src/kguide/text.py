@@ -112,13 +112,13 @@ def number_words(number: str, *, language: str = "en-US") -> str:
     """English words for a written whole number: "45" -> "forty five". The locale's service
     numbers ("911", "999") and numbers of a million or more (and any with a leading zero) are
     read digit by digit."""
-    if number in _service_digits(language) or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
+    if number in service_digits(language) or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
         return digits(number)
     return _words(int(number))
 
 
 @lru_cache(maxsize=32)
-def _service_digits(language: str) -> frozenset[str]:
+def service_digits(language: str) -> frozenset[str]:
     return frozenset(re.sub(r"\D", "", n) for n in resolve(language).spoken_numbers)
 
 

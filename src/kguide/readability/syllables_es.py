@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..text import SERVICE_NUMBERS
+from ..text import service_digits
 
 STRONG = set("aeoáéóíú")  # an accented i or u is strong: it never joins a diphthong
 WEAK = set("iuüy")
@@ -120,10 +120,10 @@ _HUNDREDS = [
 ]
 
 
-def spanish_number(number: str) -> str:
-    """Spanish words for a written whole number: "45" -> "cuarenta y cinco". Service numbers,
-    numbers of a million or more and any with a leading zero are read digit by digit."""
-    if number in SERVICE_NUMBERS or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
+def spanish_number(number: str, language: str = "es-US") -> str:
+    """Spanish words for a written whole number: "45" -> "cuarenta y cinco". The locale's service
+    numbers, numbers of a million or more and any with a leading zero are read digit by digit."""
+    if number in service_digits(language) or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
         return " ".join(_ONES[int(d)] for d in number)
     return _words(int(number))
 
