@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import Problem
 
 NOTATIONS = ("piper", "espeak")
-_WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
+_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")  # any alphabet: "disociación" too
 _ESPEAK = re.compile(r"^[!-Z^-z|~ ']+$")  # printable ASCII mnemonics, no brackets
 
 
