@@ -97,10 +97,28 @@ def _words(n: int) -> str:
 
 DIGITS_ES = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
 # 10 to 29 are one word each in Spanish ("dieciséis", "veintitrés").
-_UNDER_30_ES = (
-    "diez once doce trece catorce quince dieciséis diecisiete dieciocho diecinueve veinte veintiuno "
-    "veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete veintiocho veintinueve"
-).split()
+_UNDER_30_ES = [
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciséis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiuno",
+    "veintidós",
+    "veintitrés",
+    "veinticuatro",
+    "veinticinco",
+    "veintiséis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+]
 _TENS_ES = ["", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
 _HUNDREDS_ES = [
     "",

@@ -23,7 +23,9 @@ _NUMBER = re.compile(r"\b\d+\b")
 _SENTENCE_NEXT = re.compile(r"\s+[¿¡]?[A-ZÁÉÍÓÚÑ]")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 # Nouns ending in -a that are masculine: "un día", not "una día".
-_MASCULINE_A = frozenset({"día", "días", "mapa", "mapas", "problema", "problemas", "programa", "tema", "sistema"})
+_MASCULINE_A = frozenset(
+    {"día", "días", "mapa", "mapas", "problema", "problemas", "programa", "tema", "sistema"}
+)
 
 
 def _hour(hour: int) -> str:

@@ -60,7 +60,9 @@ def check_voice_language(
     )
 
 
-def _setting(guide, engine_option: str | None, voice_option: str | None) -> tuple[str, Path | None, int | None]:
+def _setting(
+    guide, engine_option: str | None, voice_option: str | None
+) -> tuple[str, Path | None, int | None]:
     """The setting that chose the voice, and where it is written (guide.toml and its line)."""
     if voice_option:
         return f"--voice {voice_option!r}", None, None
