@@ -14,7 +14,7 @@ from conftest import GUIDES, ROOT, run_kguide
 
 from kguide.loader import load_guide
 from kguide.narration.script import build_script
-from kguide.narration.spoken import default_lexicon, guide_lexicon, speakable
+from kguide.narration.spoken import Lexicon, default_lexicon, guide_lexicon, speakable
 from kguide.text import digits, number_words
 
 ES = GUIDES / "mini-es-voice"
@@ -190,3 +190,13 @@ def test_each_language_gets_its_own_lexicon():
     )
     french = default_lexicon("fr-FR")  # no lexicon for French: no English entry is said
     assert speakable("Un IV à 9 a.m.", french) == "Un IV à 9 a.m."
+
+
+def test_spanish_a_stays_outside_a_piper_phoneme_block():
+    """English "a" before a word with phonemes goes into the block (Piper would spell it out
+    alone); Spanish "a" is a word of its own, said as written."""
+    sounds = {"ketamina": {"piper": "kˌetamˈina"}}
+    spanish = Lexicon(phonemes=sounds, notation="piper", language="es-US")
+    assert speakable("Vamos a ketamina.", spanish) == "Vamos a [[ kˌetamˈina. ]]"
+    english = Lexicon(phonemes={"ketamine": {"piper": "kˈɛtəmˌiːn"}}, notation="piper")
+    assert speakable("It is a ketamine.", english) == "It is [[ ɐ kˈɛtəmˌiːn. ]]"

@@ -71,7 +71,7 @@ class Lexicon:
             text = pattern.sub(lambda m: self.words[m.group()], text)
         for regex, replacement in self.patterns:
             text = substitute(regex, replacement, text)
-        return phonemes.apply(text, self.phonemes, self.notation)
+        return phonemes.apply(text, self.phonemes, self.notation, self.primary == "en")
 
 
 def _parse(text: str, path: Path) -> Lexicon:
