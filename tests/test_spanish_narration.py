@@ -190,6 +190,11 @@ def test_each_language_gets_its_own_lexicon():
     )
     french = default_lexicon("fr-FR")  # no lexicon for French: no English entry is said
     assert speakable("Un IV à 9 a.m.", french) == "Un IV à 9 a.m."
+    # no digit names for French: the voice is given the digits, one by one, to say in French
+    assert (
+        speakable("Appelez le 911 ou le (555) 010-4477.", french)
+        == "Appelez le 9 1 1 ou le 5 5 5, 0 1 0, 4 4 7 7."
+    )
 
 
 def test_spanish_a_stays_outside_a_piper_phoneme_block():

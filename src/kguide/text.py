@@ -67,7 +67,10 @@ def _spanish(language: str) -> bool:
 
 def digits(text: str, *, language: str = "en-US") -> str:
     """The digits of `text` as words, one by one: "988" -> "nine eight eight" ("nueve ocho
-    ocho" in Spanish)."""
+    ocho" in Spanish). In a language with no digit names here, the digits themselves, spaced,
+    for the voice to say in its own language: never English words in another language."""
+    if language.lower().split("-")[0] not in ("en", "es"):
+        return " ".join(d for d in text if d.isdigit())
     names = DIGITS_ES if _spanish(language) else DIGITS
     return " ".join(names[int(d)] for d in text if d.isdigit())
 
