@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up kguide on a Debian or Ubuntu machine and builds the sample guide into build/.
+# Sets up kguide on a Debian or Ubuntu machine and builds the sample guides into build/.
 #   ./setup.sh             system packages (apt-get, when run as root or with sudo), the Python
 #                          virtual environment .venv with kguide in it, then `kguide build`
 #   ./setup.sh --no-build  the same without the build
@@ -83,5 +83,6 @@ fi
 
 if [ "$build" = 1 ]; then
   .venv/bin/kguide build
-  echo "setup: done. The booklets and audio are in build/ketamine-first-session/<clinic>/"
+  echo "setup: done. The booklets and audio are in build/ketamine-first-session/<clinic>/ (English)"
+  echo "  and build/ketamina-primera-sesion/<clinic>/ (Spanish)"
 fi

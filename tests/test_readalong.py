@@ -22,6 +22,8 @@ GUIDES = [
     ROOT / "tests" / "data" / "guides" / "mini",
     ROOT / "tests" / "data" / "guides" / "clinics",
     ROOT / "tests" / "data" / "guides" / "spoken",
+    ROOT / "guides" / "ketamina-primera-sesion",
+    ROOT / "tests" / "data" / "guides" / "mini-es-voice",
 ]
 # What the script says that the text does not show (see narration/script.py).
 SPOKEN_ONLY = re.compile(

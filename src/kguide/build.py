@@ -32,6 +32,7 @@ from .narration import audio
 from .narration.cache import Progress, SegmentCache, TrackCache
 from .narration.engines import make_engine
 from .narration.spoken import guide_lexicon
+from .narration.voicelang import check_voice_language, pick_engine
 from .readability import html_report
 from .readability.report import ReadingReport, check_guide, reading_failure, strict_failure
 
@@ -87,11 +88,9 @@ def check(guide_dir: Path) -> tuple[Guide, ReadingReport]:
 
 def _voice_settings(guide: Guide, options: BuildOptions) -> tuple[str, str, int]:
     v = guide.config.voice
-    return (
-        options.engine or v.engine,
-        v.voice if options.voice is None else options.voice,
-        options.rate or v.rate,
-    )
+    voice = v.voice if options.voice is None else options.voice
+    engine = pick_engine(options.engine or v.engine, voice, guide.config.language)
+    return engine, voice, options.rate or v.rate
 
 
 def build_clinics(
@@ -155,6 +154,7 @@ def _plan(guide: Guide, options: BuildOptions) -> _Plan:
         audio.require_tools()
         factory = partial(_engine, engine_name, voice, rate, guide.config.language)
         engine = factory()
+        check_voice_language(engine, guide, options.engine, options.voice)
     described = engine.describe() if engine else {"audio": "none (--no-audio)"}
     out = options.out
     target = out / guide.name / guide.clinic_id if guide.clinic_id else out / guide.name

@@ -279,8 +279,12 @@ class Reading:
 class Voice:
     """Narration settings.
 
-    engine: "piper" (neural voices, offline; the default) or "pyttsx3" (system voices:
-        eSpeak NG on Linux, SAPI5 on Windows, NSSS on macOS).
+    engine: "piper" (neural voices, offline) or "pyttsx3" (system voices: eSpeak NG on
+        Linux, SAPI5 on Windows, NSSS on macOS); empty (the default) picks by the guide's
+        language: piper with the bundled English voice for English, pyttsx3 for any other
+        language (eSpeak NG's Latin American Spanish for es-US, Spain's for es-ES), and piper
+        whenever `voice` is a Piper .onnx file. A voice of another language than the guide's
+        is an error.
     voice: for piper, the path of a Piper .onnx voice (relative to the guide folder), empty for
         the bundled en_US-joe-medium; for pyttsx3, a voice id from `kguide voices`, empty to
         pick one for the guide's language.
@@ -288,7 +292,7 @@ class Voice:
         listeners).
     """
 
-    engine: str = "piper"
+    engine: str = ""
     voice: str = ""
     rate: int = 150
 

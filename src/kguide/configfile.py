@@ -64,6 +64,14 @@ def load_config(guide_dir: Path) -> GuideConfig:
     return config
 
 
+def key_line(path: Path, keys: tuple[str, ...]) -> int | None:
+    """The line of a dotted key in a guide.toml already loaded, for a later message about it."""
+    try:
+        return _KeyLocator(path.read_text(encoding="utf-8-sig")).line(keys)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def _toml_problem(exc: tomllib.TOMLDecodeError, path: Path, text: str) -> Problem:
     message = str(exc)
     line = None
@@ -258,10 +266,11 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
             bad(keys + (key,), f"'{'.'.join(keys + (key,))}' {message}")
         for key, message in _locale_problems(config, clinic, keys):
             bad(key, message)
-    if config.voice.engine not in ENGINES:
+    if config.voice.engine and config.voice.engine not in ENGINES:
         bad(
             ("voice", "engine"),
-            f"'voice.engine' must be one of {', '.join(ENGINES)}, not {config.voice.engine!r}",
+            f"'voice.engine' must be one of {', '.join(ENGINES)} (or empty: by the guide's language), "
+            f"not {config.voice.engine!r}",
         )
     if not 80 <= config.voice.rate <= 300:
         bad(

@@ -96,25 +96,34 @@ _TEENS = [
     "nineteen",
 ]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-PLUS = "plus"  # said before the country code of an international number
+
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+\b", re.IGNORECASE)
 # A word: letters of any alphabet and digits ([^\W_]), joined by apostrophes or hyphens.
 WORD_RE = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _END = re.compile(r"([.!?]+)([\"'\u201d\u2019\u00bb)\]]*)(\s+)")
 
 
-def digits(text: str) -> str:
-    """The digits of `text` as words, one by one: "988" -> "nine eight eight"."""
-    return " ".join(DIGITS[int(d)] for d in text if d.isdigit())
+def _spanish(language: str) -> bool:
+    return language.lower().split("-")[0] == "es"
+
+
+def digits(text: str, *, language: str = "en-US") -> str:
+    """The digits of `text` as words, one by one: "988" -> "nine eight eight" ("nueve ocho
+    ocho" in Spanish). In a language with no digit names here, the digits themselves, spaced,
+    for the voice to say in its own language: never English words in another language."""
+    if language.lower().split("-")[0] not in ("en", "es"):
+        return " ".join(d for d in text if d.isdigit())
+    names = DIGITS_ES if _spanish(language) else DIGITS
+    return " ".join(names[int(d)] for d in text if d.isdigit())
 
 
 def number_words(number: str, *, language: str = "en-US") -> str:
-    """English words for a written whole number: "45" -> "forty five". The locale's service
-    numbers ("911", "999") and numbers of a million or more (and any with a leading zero) are
-    read digit by digit."""
+    """Words for a written whole number: "45" -> "forty five" ("cuarenta y cinco" in Spanish).
+    The locale's service numbers ("911", "999") and numbers of a million or more (and any with
+    a leading zero) are read digit by digit."""
     if number in service_digits(language) or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
-        return digits(number)
-    return _words(int(number))
+        return digits(number, language=language)
+    return _words_es(int(number)) if _spanish(language) else _words(int(number))
 
 
 @lru_cache(maxsize=32)
@@ -134,6 +143,72 @@ def _words(n: int) -> str:
         return DIGITS[n // 100] + " hundred" + ("" if rest == 0 else " " + _words(rest))
     rest = n % 1000
     return _words(n // 1000) + " thousand" + ("" if rest == 0 else " " + _words(rest))
+
+
+DIGITS_ES = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
+# 10 to 29 are one word each in Spanish ("dieciséis", "veintitrés").
+_UNDER_30_ES = [
+    "diez",
+    "once",
+    "doce",
+    "trece",
+    "catorce",
+    "quince",
+    "dieciséis",
+    "diecisiete",
+    "dieciocho",
+    "diecinueve",
+    "veinte",
+    "veintiuno",
+    "veintidós",
+    "veintitrés",
+    "veinticuatro",
+    "veinticinco",
+    "veintiséis",
+    "veintisiete",
+    "veintiocho",
+    "veintinueve",
+]
+_TENS_ES = ["", "", "", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
+_HUNDREDS_ES = [
+    "",
+    "ciento",
+    "doscientos",
+    "trescientos",
+    "cuatrocientos",
+    "quinientos",
+    "seiscientos",
+    "setecientos",
+    "ochocientos",
+    "novecientos",
+]
+
+
+def _words_es(n: int) -> str:
+    if n < 10:
+        return DIGITS_ES[n]
+    if n < 30:
+        return _UNDER_30_ES[n - 10]
+    if n < 100:
+        return _TENS_ES[n // 10] + ("" if n % 10 == 0 else " y " + DIGITS_ES[n % 10])
+    if n < 1000:
+        rest = n % 100
+        if n == 100:
+            return "cien"
+        return _HUNDREDS_ES[n // 100] + ("" if rest == 0 else " " + _words_es(rest))
+    thousands, rest = divmod(n, 1000)
+    # "mil", not "uno mil"; "veintiún mil", not "veintiuno mil"
+    head = "mil" if thousands == 1 else apocope_es(_words_es(thousands)) + " mil"
+    return head + ("" if rest == 0 else " " + _words_es(rest))
+
+
+def apocope_es(words: str) -> str:
+    """A Spanish number said before a noun: "uno" -> "un", "veintiuno" -> "veintiún"."""
+    if words.endswith("veintiuno"):
+        return words[: -len("veintiuno")] + "veintiún"
+    if words == "uno" or words.endswith(" uno"):
+        return words[:-1]
+    return words
 
 
 @dataclass(frozen=True)

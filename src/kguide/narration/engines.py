@@ -50,6 +50,7 @@ class Pyttsx3Engine:
             _allow_espeak_phonemes()
         voices = self._engine.getProperty("voices") or []
         self.voice = self._pick_voice(voices, voice, language)
+        self.language = next((_langs(v) for v in voices if v.id == self.voice), [""])[0] if voices else ""
         self._engine.setProperty("voice", self.voice)
         self.rate = rate
         self._engine.setProperty("rate", rate)
@@ -67,16 +68,14 @@ class Pyttsx3Engine:
                 f"voice {wanted!r} is not installed for pyttsx3; run 'kguide voices' to list the installed voices"
             )
         lang = language.lower()
-
-        def langs(v) -> list[str]:
-            return [
-                (x.decode(errors="ignore") if isinstance(x, bytes) else str(x)).lower().lstrip("\x05")
-                for x in (v.languages or [])
-            ]
-
-        for test in (lambda l: l == lang, lambda l: l.split("-")[0] == lang.split("-")[0]):
+        primary, _, region = lang.partition("-")
+        tests = [lambda tag: tag == lang]
+        if primary == "es" and region and region != "es":
+            tests.append(lambda tag: tag == "es-419")  # eSpeak NG's Latin American Spanish
+        tests.append(lambda tag: tag.split("-")[0] == primary)
+        for test in tests:
             for v in voices:
-                if any(test(l) for l in langs(v)) or test(v.id.rsplit("/", 1)[-1].lower()):
+                if any(test(tag) for tag in _langs(v)) or test(v.id.rsplit("/", 1)[-1].lower()):
                     return v.id
         if voices:
             return voices[0].id
@@ -107,6 +106,16 @@ class Pyttsx3Engine:
             if _frames(target) > 0:
                 return
         raise RenderError(Problem(f"the pyttsx3 engine wrote no audio for: {text[:60]!r}"))
+
+
+def _langs(voice) -> list[str]:
+    """The language tags of a pyttsx3 voice, lower case ("es-419"); eSpeak NG gives them as
+    bytes with a priority byte in front."""
+    found = [
+        (x.decode(errors="ignore") if isinstance(x, bytes) else str(x)).lower().lstrip("\x05")
+        for x in (voice.languages or [])
+    ]
+    return [tag.strip().replace("_", "-") for tag in found if tag.strip()] or [""]
 
 
 def _allow_espeak_phonemes() -> None:
@@ -154,6 +163,7 @@ class PiperEngine:
                 "(./setup.sh installs both)"
             ) from None
         self.model, self.config = _piper_voice_files(voice)
+        self.language = _piper_language(self.config)
         self.rate = rate
         self._voice = None
 
@@ -243,6 +253,21 @@ def _piper_voice_files(voice: str) -> tuple[Path, Path]:
     if not isinstance(settings, dict) or "phoneme_id_map" not in settings:
         raise GuideError(Problem("is not a Piper voice config: it has no phoneme_id_map", config))
     return model, config
+
+
+def _piper_language(config: Path) -> str:
+    """The language a Piper voice speaks, from its .onnx.json ("es_MX" -> "es-MX"); "" when
+    the file does not say."""
+    try:
+        settings = json.loads(config.read_bytes())
+    except (OSError, ValueError):
+        return ""
+    language = settings.get("language") if isinstance(settings, dict) else None
+    code = language.get("code") if isinstance(language, dict) else None
+    if not code:
+        espeak = settings.get("espeak") if isinstance(settings, dict) else None
+        code = espeak.get("voice") if isinstance(espeak, dict) else None
+    return str(code or "").replace("_", "-")
 
 
 def voices() -> list[tuple[str, str, str]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import Problem
 
 NOTATIONS = ("piper", "espeak")
-_WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
+_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['-])*$")  # any alphabet: "disociación" too
 _ESPEAK = re.compile(r"^[!-Z^-z|~ ']+$")  # printable ASCII mnemonics, no brackets
 
 
@@ -34,8 +34,10 @@ def notation(engine: dict[str, str]) -> str:
     return ""  # SAPI5 and NSSS take no eSpeak phonemes: the word is said as written
 
 
-def apply(text: str, table: dict[str, dict[str, str]], wanted: str) -> str:
-    """Replace each word that has phonemes in `wanted` notation by them, inline."""
+def apply(text: str, table: dict[str, dict[str, str]], wanted: str, english: bool = True) -> str:
+    """Replace each word that has phonemes in `wanted` notation by them, inline. `english`:
+    the text is English, whose articles "a" and "an" go into a Piper block (in Spanish "a" is
+    said as the letter is, so it stays out)."""
     words = {word.lower(): sounds[wanted] for word, sounds in table.items() if wanted in sounds}
     if not words:
         return text
@@ -45,7 +47,8 @@ def apply(text: str, table: dict[str, dict[str, str]], wanted: str) -> str:
         return pattern.sub(lambda m: f"[[{words[m.group().lower()]}]]", text)
     # Piper phonemizes the text between phoneme blocks piece by piece: an "a" just before a block
     # would be read as the letter, and a full stop just after it would be lost. Both go inside.
-    pattern = re.compile(rf"(?<![\w\[])(?:\b(an?)\s+)?({keys})([.,;:?!]*)(?![\w\]])", re.I)
+    article = r"(?:\b(an?)\s+)?" if english else "()"
+    pattern = re.compile(rf"(?<![\w\[]){article}({keys})([.,;:?!]*)(?![\w\]])", re.I)
 
     def inline(match: re.Match) -> str:
         article = _ARTICLES.get((match.group(1) or "").lower(), "")
