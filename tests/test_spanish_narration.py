@@ -192,8 +192,8 @@ def test_each_language_gets_its_own_lexicon():
     assert speakable("Un IV à 9 a.m.", french) == "Un IV à 9 a.m."
     # no digit names for French: the voice is given the digits, one by one, to say in French
     assert (
-        speakable("Appelez le 911 ou le (555) 010-4477.", french)
-        == "Appelez le 9 1 1 ou le 5 5 5, 0 1 0, 4 4 7 7."
+        speakable("Appelez le 01 23 45 67 89 ou le +44 20 7946 0000.", french)
+        == "Appelez le 0 1, 2 3, 4 5, 6 7, 8 9 ou le + 4 4, 2 0, 7 9 4 6, 0 0 0 0."
     )
 
 
