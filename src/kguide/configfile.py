@@ -30,6 +30,7 @@ from .config import (
 )
 from .errors import GuideError, Problem
 from .inputs import read_text
+from .locale.strings import languages, primary, unknown_language_message
 
 
 def load_config(guide_dir: Path) -> GuideConfig:
@@ -240,6 +241,8 @@ def _check_values(config: GuideConfig, path: Path, locator: _KeyLocator) -> list
         bad(("title",), "'title' must not be empty")
     if not LANG_RE.match(config.language):
         bad(("language",), f"'language' must be a language tag like \"en-US\", not {config.language!r}")
+    elif primary(config.language) not in languages():
+        bad(("language",), f"'language': {unknown_language_message(config.language)}")
     profiles = {("clinics", i): c for i, c in config.clinics.items()} or {("clinic",): config.clinic}
     for keys, clinic in profiles.items():
         for key, message in _clinic_problems(clinic, path.parent):

@@ -45,8 +45,8 @@ def languages() -> list[str]:
 
 def unknown_language_message(language: str) -> str:
     return (
-        f"kguide has no words for the language {language!r} (its booklet, audio and pages need "
-        f"them); languages kguide has: {', '.join(languages())}"
+        f"kguide has no fixed phrases (booklet, audio, pages) in the language {language!r}; "
+        f"languages kguide has: {', '.join(languages())}"
     )
 
 
