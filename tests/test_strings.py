@@ -127,18 +127,22 @@ def _fragments(language: str = "en") -> dict[str, set[str]]:
         for words in _forms(phrase).values():
             for piece in re.split(r"\{[a-z_]+\}", words):
                 piece = piece.strip(" .,:;()")
-                if sum(c.isalpha() for c in piece) >= 4 and piece not in theirs:
+                if sum(c.isalpha() for c in piece) >= 4 and not _word_search(piece, theirs):
                     found.setdefault(piece, set()).add(key)
     return found
+
+
+def _word_search(piece: str, words: str) -> bool:
+    """`piece` in `words` as whole words ("Important" is not in "Importante")."""
+    return re.search(r"(?<!\w)" + re.escape(piece) + r"(?!\w)", words) is not None
 
 
 def english_in(texts: dict[str, str]) -> list[str]:
     """Every English phrase fragment found in any of `texts` (name -> text), as name: words."""
     hits = []
     for piece, keys in sorted(_fragments().items()):
-        pattern = re.compile(r"(?<!\w)" + re.escape(piece) + r"(?!\w)")
         for name, words in texts.items():
-            if pattern.search(words):
+            if _word_search(piece, words):
                 hits.append(f"{name}: {piece!r} ({', '.join(sorted(keys))})")
     return hits
 
