@@ -28,6 +28,7 @@ from kguide.locale.strings import (
 )
 from kguide.narration.script import build_script, script_text
 from kguide.narration.spoken import Lexicon
+from kguide.readability.report import SCOPE_NOTE
 
 # ---- the tables -------------------------------------------------------------------------------
 
@@ -269,6 +270,24 @@ def test_a_spanish_guide_has_no_english_phrase_in_any_output(es_build):
         )
         in texts["MP3 tags"]
     )
+
+
+def test_a_spanish_guide_s_reading_report_has_spanish_labels(es_build, mini_build):
+    """The report's own words. Its findings, scope note and PEMAT items come from the reading
+    check, not the strings table: the PEMAT rows are left out here, and only the phrases of
+    en.toml are looked for (formula names are names)."""
+
+    def own_words(report: Path) -> str:
+        page = report.read_text(encoding="utf-8")
+        page = page.replace(html.escape(SCOPE_NOTE, quote=True), "")
+        return visible(re.sub(r"<tr><td class='n'>.*?</tr>", "", page))
+
+    spanish = own_words(es_build / "reading-report.html")
+    assert english_in({"reading report": spanish}) == []
+    t = strings_for("es")
+    assert t.report_findings in spanish and t.report_the_guide in spanish
+    english = own_words(mini_build / "reading-report.html")
+    assert len(english_in({"reading report": english})) > 10
 
 
 def test_the_english_check_finds_english_in_an_english_guide(mini_build):
