@@ -279,9 +279,34 @@ BUGS = [
         "locale",
         "phone numbers found for the US whatever the guide's language",
         "readability/report.py",
-        "language=guide.config.language)",
-        'language="en-US")',
+        "passages(section, SourceFile(section), language=language)",
+        'passages(section, SourceFile(section), language="en-US")',
         ("tests/test_phones.py",),
+    ),
+    # ---- strings --------------------------------------------------------------------------------
+    Bug(
+        "strings",
+        "the booklet's note label written in English into the template",
+        "templates/booklet/blocks.html.j2",
+        '<p class="note-label">{{ t.important }}</p>',
+        '<p class="note-label">Important</p>',
+        ("tests/test_strings.py",),
+    ),
+    Bug(
+        "strings",
+        "the Spanish table says a step in English",
+        "locale/strings/es.toml",
+        'step = "Paso {number}."',
+        'step = "Step {number}."',
+        ("tests/test_strings.py",),
+    ),
+    Bug(
+        "strings",
+        "a missing phrase quietly falls back to its key",
+        "locale/strings.py",
+        'raise MissingPhrase(f"no phrase {key!r} in the {self.language} strings table")',
+        "return key",
+        ("tests/test_strings.py",),
     ),
 ]
 

@@ -39,6 +39,8 @@ def test_wheel_installs_and_builds_a_guide_outside_the_checkout(tmp_path, tts_ca
         "kguide/templates/booklet/booklet.css",
         "kguide/data/lexicon.toml",
         "kguide/readability/data/plain_words.tsv",
+        "kguide/locale/strings/en.toml",
+        "kguide/locale/strings/es.toml",
     ):
         assert needed in names, needed
 

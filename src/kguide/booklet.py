@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import model
 from .errors import GuideError, Problem, RenderError
+from .locale.strings import Strings, strings_for
 from .model import Guide, require_bound
 
 PRINT_FILE = "booklet-print.pdf"
@@ -79,7 +80,7 @@ def font_faces() -> tuple[Path, list[dict]]:
     return folder, faces
 
 
-def _environment(roots: list[Path]) -> jinja2.Environment:
+def _environment(roots: list[Path], t: Strings) -> jinja2.Environment:
     """Templates are looked up in each root in turn: a guide's own folder may replace any one
     file and take the rest from kguide's."""
     env = jinja2.Environment(
@@ -107,9 +108,18 @@ def _environment(roots: list[Path]) -> jinja2.Environment:
         glossary_entries=glossary_entries,
         tel_href=tel_href,
         web_href=web_href,
-        checkbox_label=checkbox_label,
+        checkbox_label=lambda checked: checkbox_label(checked, t),
+        t=t,
     )
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a quoted CSS string, for a phrase in a style sheet (a <style> element is not
+    HTML-escaped, so quotes and backslashes are escaped the CSS way)."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;-" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
 
 
 def _display_url(href: str) -> str:
@@ -130,9 +140,9 @@ def web_href(address: str) -> str:
     return address if "://" in address else "https://" + address
 
 
-def checkbox_label(checked: bool) -> str:
+def checkbox_label(checked: bool, t: Strings) -> str:
     """What a screen reader says for a checklist's box."""
-    return "Checkbox, ticked" if checked else "Checkbox, not ticked"
+    return t.checkbox_ticked if checked else t.checkbox_not_ticked
 
 
 def glossary_entries(block: model.ListBlock) -> list[tuple[tuple, tuple]] | None:
@@ -175,13 +185,12 @@ def render_html(
     root = templates_dir(guide)
     roots = list(dict.fromkeys([root, package_templates()]))
     _, faces = font_faces()
-    env = _environment(roots)
+    t = strings_for(guide.config.language)
+    env = _environment(roots, t)
     clinic = guide.config.clinic
     qr = ""
     if clinic.audio_url:
-        qr = qr_svg(
-            clinic.audio_url, f"QR code: scan it to listen to this guide at {_display_url(clinic.audio_url)}"
-        )
+        qr = qr_svg(clinic.audio_url, t("qr_label", address=_display_url(clinic.audio_url)))
     try:
         template = env.get_template("booklet.html.j2")
         return template.render(
@@ -308,7 +317,7 @@ def _write(guide: Guide, edition: Edition, document, target: Path) -> int:
 
     with _weasyprint_errors(guide, edition):
         document.write_pdf(target, pdf_variant="pdf/ua-1")
-    fix_pdf(target, _link_names(guide))
+    fix_pdf(target, _link_names(guide), strings_for(guide.config.language))
     findings = check_pdf(target)
     if findings:
         raise RenderError(
@@ -319,30 +328,32 @@ def _write(guide: Guide, edition: Edition, document, target: Path) -> int:
 
 def _link_names(guide: Guide) -> dict[str, str]:
     """What each internal link leads to, in words, for screen readers."""
-    names = {s.stem: f"Part {i}, {s.title}" for i, s in enumerate(guide.sections, start=1)}
-    names["contact-us"] = "Contact us"
-    names.update(
-        {f"{s.stem}-lines": "space for your own questions" for s in guide.sections if s.layout == "questions"}
-    )
+    t = strings_for(guide.config.language)
+    names = {s.stem: t("link_part", number=i, title=s.title) for i, s in enumerate(guide.sections, start=1)}
+    names["contact-us"] = t.contact_us
+    names.update({f"{s.stem}-lines": t.link_questions for s in guide.sections if s.layout == "questions"})
     return names | _address_names(guide)
 
 
 def _address_names(guide: Guide) -> dict[str, str]:
     """What each web, e-mail and phone link on the cover and back page does, in words."""
     clinic = guide.config.clinic
-    names = {tel_href(clinic.phone): f"Call {clinic.name}: {clinic.phone}"}
+    t = strings_for(guide.config.language)
+    names = {tel_href(clinic.phone): t("link_call", name=clinic.name, phone=clinic.phone)}
     if clinic.audio_url:
-        names[clinic.audio_url] = f"Listen to this guide: {_display_url(clinic.audio_url)}"
+        names[clinic.audio_url] = t("link_listen", address=_display_url(clinic.audio_url))
     if clinic.website:
-        names[web_href(clinic.website)] = f"Website of {clinic.name}: {_display_url(clinic.website)}"
+        names[web_href(clinic.website)] = t(
+            "link_website", name=clinic.name, address=_display_url(clinic.website)
+        )
     if clinic.email:
-        names[f"mailto:{clinic.email}"] = f"E-mail {clinic.name}: {clinic.email}"
+        names[f"mailto:{clinic.email}"] = t("link_email", name=clinic.name, address=clinic.email)
     help = guide.locale
     for number in (help.emergency, help.emergency_also):
         if number:
-            names[tel_href(number)] = f"Call {number}, emergency services"
+            names[tel_href(number)] = t("link_emergency", number=number)
     if help.crisis:
-        names[tel_href(help.crisis)] = f"Call {help.crisis}, {help.crisis_name}"
+        names[tel_href(help.crisis)] = t("link_crisis", number=help.crisis, name=help.crisis_name)
     return names
 
 

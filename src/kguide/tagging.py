@@ -21,14 +21,18 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from .locale.strings import Strings, strings_for
+
 _PAGINATION = Dictionary(Type=Name.Pagination)
 
 
-def fix_pdf(path: Path, link_names: dict[str, str]) -> int:
+def fix_pdf(path: Path, link_names: dict[str, str], t: Strings | None = None) -> int:
     """Rewrite the PDF at `path` in place; return how many sequences became Artifacts.
 
-    `link_names` maps an internal link target (an HTML id) to the words that describe it.
+    `link_names` maps an internal link target (an HTML id) to the words that describe it; `t`
+    is the booklet's phrases (English when not given): link descriptions, checkbox labels.
     """
+    t = t or strings_for("en")
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         root = pdf.Root.StructTreeRoot
         reachable = _reachable(root)
@@ -39,9 +43,9 @@ def fix_pdf(path: Path, link_names: dict[str, str]) -> int:
             if parents is not None:
                 changed += _artifact_orphans(pdf, page, parents, reachable)
         _merge_nested_links(pdf, root)
-        _repair_list_items(pdf, root, parent_tree)
+        _repair_list_items(pdf, root, parent_tree, {t.checkbox_ticked, t.checkbox_not_ticked})
         _contents_as_toc(root)
-        _describe_links(pdf, link_names)
+        _describe_links(pdf, link_names, t)
         pdf.save(path)
     return changed
 
@@ -103,17 +107,17 @@ def _mcid(operands) -> int | None:
     return None
 
 
-def _describe_links(pdf: pikepdf.Pdf, link_names: dict[str, str]) -> None:
+def _describe_links(pdf: pikepdf.Pdf, link_names: dict[str, str], t: Strings) -> None:
     for page in pdf.pages:
         for annot in page.obj.get("/Annots", Array()):
             if annot.get("/Subtype") != "/Link":
                 continue
             target = str(annot.get("/Dest", "")) if isinstance(annot.get("/Dest"), pikepdf.String) else ""
             if target in link_names:
-                annot.Contents = pikepdf.String(f"Go to: {link_names[target]}")
+                annot.Contents = pikepdf.String(t("link_go_to", target=link_names[target]))
             elif "/A" in annot and "/URI" in annot.A:
                 uri = str(annot.A.URI)
-                annot.Contents = pikepdf.String(link_names.get(uri, f"Web address: {uri}"))
+                annot.Contents = pikepdf.String(link_names.get(uri) or t("link_web", address=uri))
 
 
 def _kids(node: Dictionary) -> list:
@@ -173,10 +177,7 @@ def _merge_nested_links(pdf: pikepdf.Pdf, root: Dictionary) -> None:
     root.ParentTree.Nums = Array([x for pair in pairs for x in pair])
 
 
-CHECKBOX = "Checkbox, "
-
-
-def _repair_list_items(pdf: pikepdf.Pdf, root: Dictionary, parent_tree: Dictionary) -> None:
+def _repair_list_items(pdf: pikepdf.Pdf, root: Dictionary, parent_tree: Dictionary, boxes: set[str]) -> None:
     """Every LI as Lbl then LBody: loose content goes into an LBody, a checkbox into the Lbl."""
     stack = [root]
     while stack:
@@ -185,7 +186,7 @@ def _repair_list_items(pdf: pikepdf.Pdf, root: Dictionary, parent_tree: Dictiona
             if isinstance(kid, Dictionary) and "/S" in kid:
                 if kid.S == Name.LI:
                     _wrap_body(pdf, kid, parent_tree)
-                    _label_checkbox(kid)
+                    _label_checkbox(kid, boxes)
                 stack.append(kid)
 
 
@@ -221,15 +222,16 @@ def _reparent_mcid(parent_tree: Dictionary, old: Dictionary, mcid: int, new: Dic
                 parents[mcid] = new
 
 
-def _label_checkbox(item: Dictionary) -> None:
-    """A Figure titled "Checkbox, ..." anywhere in the item's body becomes its Lbl."""
+def _label_checkbox(item: Dictionary, boxes: set[str]) -> None:
+    """A Figure titled with a checkbox label ("Checkbox, ticked") anywhere in the item's body
+    becomes its Lbl."""
     stack = [k for k in _kids(item) if isinstance(k, Dictionary) and k.get("/S") == Name.LBody]
     while stack:
         node = stack.pop()
         for kid in _kids(node):
             if not isinstance(kid, Dictionary) or "/S" not in kid:
                 continue
-            if kid.get("/S") == "/Figure" and str(kid.get("/Alt", "")).startswith(CHECKBOX):
+            if kid.get("/S") == "/Figure" and str(kid.get("/Alt", "")) in boxes:
                 node.K = Array([k for k in _kids(node) if not _same(k, kid)])
                 kid.S = Name.Lbl
                 kid.ActualText = pikepdf.String(str(kid.Alt))

@@ -61,7 +61,7 @@ def _identifier(facts: SiteFacts) -> str:
 
 def write_epub(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
     """Write `build`/<guide>.epub from the read-along text and the build's part MP3s."""
-    env = environment(facts.templates, "epub")
+    env = environment(facts.templates, "epub", facts.language)
     files: dict[str, bytes | Path] = {}
     items: list[Item] = []
 

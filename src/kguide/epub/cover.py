@@ -6,6 +6,8 @@ from __future__ import annotations
 import textwrap
 from html import escape
 
+from ..locale.strings import strings_for
+
 WIDTH, HEIGHT = 1200, 1800
 
 
@@ -35,6 +37,8 @@ def cover_svg(facts) -> str:
     for line in clinic:
         out.append(f'<text x="100" y="{y + 20}" font-size="64">{escape(line)}</text>')
         y += 84
-    out.append(f'<text x="100" y="{HEIGHT - 180}" font-size="56">Read and listen</text>')
+    out.append(
+        f'<text x="100" y="{HEIGHT - 180}" font-size="56">{escape(strings_for(facts.language).read_and_listen)}</text>'
+    )
     out += ["</g>", "</svg>", ""]
     return "\n".join(out)

@@ -21,7 +21,6 @@ import phonenumbers
 # The words an output shows when the locale has no emergency number. A plain English fallback:
 # the strings table per language takes this phrase over.
 NO_EMERGENCY_NUMBER = "your local emergency number"
-OR = "or"  # between two emergency numbers: "112 or 999"
 
 # The values a guide or clinic may override, and their meaning (README: "Locale").
 OVERRIDABLE = (
@@ -74,14 +73,6 @@ class Locale:
     def phone_region(self) -> str:
         """The region to parse national numbers for: "ZZ" (international numbers only) if none."""
         return self.region or "ZZ"
-
-    @property
-    def emergency_text(self) -> str:
-        """The emergency number(s) as a sentence gives them ("112 or 999"), or the fallback
-        phrase when the locale has none."""
-        if not self.emergency:
-            return NO_EMERGENCY_NUMBER
-        return f"{self.emergency} {OR} {self.emergency_also}" if self.emergency_also else self.emergency
 
     @property
     def spoken_numbers(self) -> tuple[str, ...]:

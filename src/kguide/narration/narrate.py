@@ -16,6 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..locale.strings import strings_for
 from ..model import Guide
 from . import audio
 from .cache import CachedTrack, Progress, SegmentCache, TrackCache
@@ -189,9 +190,8 @@ def _finish(
 def _album(guide: Guide, cover: Path | None) -> Album:
     config = guide.config
     count = len(guide.sections)
-    description = (
-        f"{config.title}. A spoken guide for patients from {config.clinic.name}, "
-        f"in {count} {'part' if count == 1 else 'parts'}."
+    description = strings_for(config.language)(
+        "album_description", count=count, title=config.title, clinic=config.clinic.name
     )
     return Album(config.title, config.clinic.name, description, cover)
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..locale.strings import Strings, emergency_sentence, strings_for
 from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph, Section, plain_text, require_bound
 from ..text import split_sentences
 from .spoken import Lexicon, speakable
@@ -62,8 +63,9 @@ def _sentence(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self, lexicon: Lexicon, section: Section | None = None):
+    def __init__(self, lexicon: Lexicon, t: Strings, section: Section | None = None):
         self.lexicon = lexicon
+        self.t = t
         self.section = section
         self.segments: list[Segment] = []
 
@@ -117,21 +119,17 @@ class _Writer:
             elif isinstance(block, ListBlock):
                 self.list(block)
             elif isinstance(block, Note):
-                self.say("Important.", PAUSE_SENTENCE, self.where(block.line, ""))
+                self.say(self.t.important, PAUSE_SENTENCE, self.where(block.line, ""))
                 self.blocks(block.blocks)
                 self.end_pause(PAUSE_PARAGRAPH)
             elif isinstance(block, Figure):
-                self.say(f"A picture shows: {block.alt}", PAUSE_PARAGRAPH, self.where(block.line, ""))
+                self.say(self.t("picture_shows", alt=block.alt), PAUSE_PARAGRAPH, self.where(block.line, ""))
 
     def list(self, block: ListBlock) -> None:
         items = [_item_text(item) for item in block.items]
         questions = block.role == "questions"
         if block.role == "checklist":
-            self.say(
-                "Here is a checklist. You can pause after each item to check it.",
-                PAUSE_SENTENCE,
-                self.where(block.line, ""),
-            )
+            self.say(self.t.checklist_intro, PAUSE_SENTENCE, self.where(block.line, ""))
         for number, (item, (text, term)) in enumerate(
             zip(block.items, items, strict=True), start=block.start
         ):
@@ -142,16 +140,13 @@ class _Writer:
                 self.say(term, PAUSE_TERM, self.where(line, raw))
                 self.prose(text, PAUSE_ITEM, at=(line, raw, -len(term.split())))
             elif block.ordered and not questions:
-                self.prose(f"Step {number}. {text}", PAUSE_ITEM, at=(line, raw, 2))
+                step = self.t("step", number=number)
+                self.prose(f"{step} {text}", PAUSE_ITEM, at=(line, raw, len(step.split())))
             else:
                 self.prose(text, PAUSE_ITEM, at=(line, raw, 0))
         if questions and items:
             self.end_pause(PAUSE_SENTENCE)
-            self.say(
-                "You can pause here to write down your own questions.",
-                PAUSE_PARAGRAPH,
-                self.where(block.line, ""),
-            )
+            self.say(self.t.questions_pause, PAUSE_PARAGRAPH, self.where(block.line, ""))
         self.end_pause(PAUSE_PARAGRAPH)
 
 
@@ -172,49 +167,55 @@ def estimated_minutes(words: int, rate: int) -> int:
 def build_script(guide: Guide, lexicon: Lexicon, rate: int) -> list[Track]:
     require_bound(guide)
     config = guide.config
-    clinic = config.clinic
+    t = strings_for(config.language)
     body: list[Track] = []
     for index, section in enumerate(guide.sections, start=1):
-        writer = _Writer(lexicon, section)
-        title_line = next((n for n, t in enumerate(section.source, 1) if t.startswith("title:")), 1)
-        writer.say(f"Part {index}. {section.title}", PAUSE_ANNOUNCE, writer.where(title_line, section.title))
+        writer = _Writer(lexicon, t, section)
+        title_line = next((n for n, line in enumerate(section.source, 1) if line.startswith("title:")), 1)
+        announce = t("part_announce", number=index, title=section.title)
+        writer.say(announce, PAUSE_ANNOUNCE, writer.where(title_line, section.title))
         writer.blocks(section.audio_blocks)
         writer.end_pause(PAUSE_PART_END)
         body.append(Track(section.stem, section.title, tuple(writer.segments)))
 
-    minutes = estimated_minutes(sum(t.words for t in body), rate)
-    intro = _Writer(lexicon)
-    intro.say(config.title, PAUSE_ANNOUNCE)
-    intro.say(f"A guide for patients from {clinic.name}.", PAUSE_PARAGRAPH)
     count = len(guide.sections)
-    intro.say(
-        f"This guide has {count} {'part' if count == 1 else 'parts'}. "
-        f"Listening to all of it takes about {minutes} {'minute' if minutes == 1 else 'minutes'}.",
+    return (
+        [Track("00-introduction", t.track_introduction, _introduction(guide, lexicon, t, body, rate))]
+        + body
+        + [Track(f"{count + 1:02d}-contact-us", t.contact_us, _closing(guide, lexicon, t))]
+    )
+
+
+def _introduction(guide: Guide, lexicon: Lexicon, t: Strings, body: list[Track], rate: int) -> tuple:
+    minutes = estimated_minutes(sum(track.words for track in body), rate)
+    intro = _Writer(lexicon, t)
+    intro.say(guide.config.title, PAUSE_ANNOUNCE)
+    intro.say(t("intro_from", clinic=guide.config.clinic.name), PAUSE_PARAGRAPH)
+    intro.say(  # one segment of two sentences, as it has always been spoken
+        t("intro_parts", count=len(guide.sections)) + " " + t("intro_minutes", count=minutes),
         PAUSE_SENTENCE,
     )
-    intro.prose(
-        "Each part is its own track. To go to the next part, use the next track button on "
-        "your player. You can stop at any time, and come back later.",
-        PAUSE_PARAGRAPH,
-    )
-    outro = _Writer(lexicon)
-    outro.say("This is the end of the guide.", PAUSE_PARAGRAPH)
-    outro.say(f"If you have questions, call {clinic.name} at {clinic.phone}.", PAUSE_SENTENCE)
-    outro.say(f"Again, the number is {clinic.phone}.", PAUSE_PARAGRAPH)
+    intro.prose(t.intro_tracks, PAUSE_PARAGRAPH)
+    return tuple(intro.segments)
+
+
+def _closing(guide: Guide, lexicon: Lexicon, t: Strings) -> tuple:
+    clinic = guide.config.clinic
+    outro = _Writer(lexicon, t)
+    outro.say(t.outro_end, PAUSE_PARAGRAPH)
+    outro.say(t("outro_questions", clinic=clinic.name, phone=clinic.phone), PAUSE_SENTENCE)
+    outro.say(t("outro_again", phone=clinic.phone), PAUSE_PARAGRAPH)
     # never a number that may be wrong where the guide is used: "your local emergency number"
-    outro.say(f"In an emergency, call {guide.locale.emergency_text}.", PAUSE_PART_END)
-    return (
-        [Track("00-introduction", "Introduction", tuple(intro.segments))]
-        + body
-        + [Track(f"{count + 1:02d}-contact-us", "Contact us", tuple(outro.segments))]
-    )
+    outro.say(emergency_sentence(t, guide.locale), PAUSE_PART_END)
+    return tuple(outro.segments)
 
 
 def transcript(guide: Guide, tracks: list[Track]) -> str:
     """The words of the audio, track by track, for people who read instead of listen."""
-    lines = [guide.config.title, f"Audio guide transcript. {guide.config.clinic.name}.", ""]
+    t = strings_for(guide.config.language)
+    lines = [guide.config.title, t("transcript_heading", clinic=guide.config.clinic.name), ""]
     for number, track in enumerate(tracks, start=1):
-        lines.append(f"Track {number}: {track.title}")
+        lines.append(t("transcript_track", number=number, title=track.title))
         lines.extend(segment.text for segment in track.segments)
         lines.append("")
     return "\n".join(lines)

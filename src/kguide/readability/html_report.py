@@ -10,7 +10,10 @@ from html import escape
 from itertools import pairwise
 from pathlib import Path
 
+from markupsafe import Markup
+
 from ..config import SEVERITIES
+from ..locale.strings import Strings, strings_for
 from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph
 from .formulas import FORMULAS, HIGHER_IS_EASIER, band
 from .pemat import PASS_SCORE
@@ -59,52 +62,55 @@ def write(report: ReadingReport, guide: Guide, path: Path, listening: str = "") 
 def render(report: ReadingReport, guide: Guide, listening: str = "") -> str:
     """`listening`: the "Listening check" part (HTML, from kguide.listen), when there is one."""
     ids = {id(f): f"f{n}" for n, f in enumerate(report.findings, start=1)}
+    t = strings_for(guide.config.language)
+    title = escape(t("report_title", title=guide.config.title))
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{escape(guide.config.language)}"><head><meta charset="utf-8">'
         f'<meta name="generator" content="{GENERATOR}">',
-        f"<title>Reading report: {escape(guide.config.title)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>Reading report: {escape(guide.config.title)}</h1>",
-        _summary(report),
-        _figures(report),
-        _text(report, guide, ids),
-        _findings(report, guide, ids),
-        _pemat(report),
+        f"<title>{title}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>{title}</h1>",
+        _summary(report, t),
+        _figures(report, t),
+        _text(report, guide, ids, t),
+        _findings(report, guide, ids, t),
+        _pemat(report, t),
         listening,
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
 
 
-def _summary(report: ReadingReport) -> str:
-    counts = ", ".join(
-        f"{report.count(s)} {s}{'s' if report.count(s) != 1 else ''}" for s in reversed(SEVERITIES)
-    )
-    accepted = f"; {len(report.accepted)} accepted in the source" if report.accepted else ""
+def _summary(report: ReadingReport, t: Strings) -> str:
+    counts = ", ".join(t(f"report_count_{s}", count=report.count(s)) for s in reversed(SEVERITIES))
+    accepted = t("report_accepted_count", count=len(report.accepted)) if report.accepted else ""
+    status = f'<strong class="{report.status}">{escape(t("report_" + report.status))}</strong>'
     return (
-        f'<p>Status: <strong class="{report.status}">{report.status}</strong>. Findings: {counts}{accepted}.</p>'
+        f"<p>{t.html('report_status', status=Markup(status), counts=counts + accepted)}</p>"
         + "".join(f"<p>{escape(note)}</p>" for note in report.notes)
         + f"<p>{escape(SCOPE_NOTE)}</p>"
-        '<p class="legend">In the text: <span class="s hard">hard sentence</span>'
-        '<span class="s very-hard">very hard sentence</span><span class="s long">long sentence</span>'
-        '<mark class="plain_word">plainer word to use</mark> <mark class="passive_voice">passive voice</mark> '
-        '<mark class="undefined_term">medical term not explained</mark>. Hover over a mark to read the finding.</p>'
+        f'<p class="legend">{escape(t.report_in_the_text)} <span class="s hard">{escape(t.report_hard)}</span>'
+        f'<span class="s very-hard">{escape(t.report_very_hard)}</span><span class="s long">{escape(t.report_long)}</span>'
+        f'<mark class="plain_word">{escape(t.report_plain_word)}</mark> <mark class="passive_voice">{escape(t.report_passive)}</mark> '
+        f'<mark class="undefined_term">{escape(t.report_term)}</mark>. {escape(t.report_hover)}</p>'
     )
 
 
-def _figures(report: ReadingReport) -> str:
+def _figures(report: ReadingReport, t: Strings) -> str:
     head = "".join(f"<th>{escape(FORMULAS[f])}</th>" for f in report.figures.formulas)
-    rows = [_figure_row(r.section.path.name, r.figures, r.verdicts, r.status) for r in report.sections] + [
-        _figure_row("whole guide", report.figures, report.verdicts, report.status)
+    rows = [_figure_row(r.section.path.name, r.figures, r.verdicts, r.status, t) for r in report.sections] + [
+        _figure_row(t.report_whole_guide, report.figures, report.verdicts, report.status, t)
     ]
-    bounds = "".join(f"<td>{escape(_bound(v))}</td>" for v in report.verdicts)
+    bounds = "".join(f"<td>{escape(_bound(v, t))}</td>" for v in report.verdicts)
+    columns = (t.report_section, t.report_words, t.report_words_per_sentence)
     return (
-        "<h2>Figures</h2><table><tr><th>section</th><th>words</th><th>words per sentence</th>"
-        f"{head}<th>status</th></tr>{''.join(rows)}<tr><td>target, limit</td><td></td><td></td>{bounds}<td></td></tr></table>"
+        f"<h2>{escape(t.report_figures)}</h2><table><tr>{''.join(f'<th>{escape(c)}</th>' for c in columns)}"
+        f"{head}<th>{escape(t.report_status_column)}</th></tr>{''.join(rows)}"
+        f"<tr><td>{escape(t.report_target_limit)}</td><td></td><td></td>{bounds}<td></td></tr></table>"
     )
 
 
-def _figure_row(name: str, figures, verdicts: tuple[Verdict, ...], status: str) -> str:
+def _figure_row(name: str, figures, verdicts: tuple[Verdict, ...], status: str, t: Strings) -> str:
     cells = "".join(
         f'<td class="n {v.status}">{v.value:.{0 if v.formula in HIGHER_IS_EASIER else 1}f}'
         f"{f' ({band(v.formula, v.value)})' if band(v.formula, v.value) else ''}</td>"
@@ -112,17 +118,17 @@ def _figure_row(name: str, figures, verdicts: tuple[Verdict, ...], status: str) 
     )
     return (
         f"<tr><td>{escape(name)}</td><td class='n'>{figures.words}</td>"
-        f"<td class='n'>{figures.words_per_sentence:.1f}</td>{cells}<td class='{status}'>{status}</td></tr>"
+        f"<td class='n'>{figures.words_per_sentence:.1f}</td>{cells}<td class='{status}'>{escape(t('report_' + status))}</td></tr>"
     )
 
 
-def _bound(v: Verdict) -> str:
-    word = "at least" if v.formula in HIGHER_IS_EASIER else "at most"
-    target = f"{word} {v.target:g}" if v.target is not None else "no target"
-    return target + (f", limit {v.limit:g}" if v.limit is not None else "")
+def _bound(v: Verdict, t: Strings) -> str:
+    key = "report_at_least" if v.formula in HIGHER_IS_EASIER else "report_at_most"
+    target = t(key, value=f"{v.target:g}") if v.target is not None else t.report_no_target
+    return target + (t("report_limit", value=f"{v.limit:g}") if v.limit is not None else "")
 
 
-def _pemat(report: ReadingReport) -> str:
+def _pemat(report: ReadingReport, t: Strings) -> str:
     pemat = report.pemat
     if pemat is None:
         return ""
@@ -130,20 +136,22 @@ def _pemat(report: ReadingReport) -> str:
     for domain in ("understandability", "actionability"):
         score = pemat.score(domain)
         met, judged = pemat.counts(domain)
+        name = t("report_" + domain)
         scores.append(
-            f"{domain}: {score:.0f}% ({met} of {judged})"
+            t("report_pemat_score", domain=name, score=f"{score:.0f}", met=met, judged=judged)
             if score is not None
-            else f"{domain}: no item applies"
+            else t("report_pemat_none", domain=name)
         )
     rows = "".join(
         f"<tr><td class='n'>{i.number}</td><td>{escape(i.text)}</td>"
-        f"<td class='{_item_class(i)}'>{_item_word(i)}</td><td>{escape(i.detail)}</td></tr>"
+        f"<td class='{_item_class(i)}'>{escape(_item_word(i, t))}</td><td>{escape(i.detail)}</td></tr>"
         for i in pemat.items
     )
+    columns = (t.report_item, t.report_asks, t.report_result, t.report_detail)
     return (
-        f"<h2>PEMAT-P items a program can judge</h2><p>{'; '.join(scores)}. "
-        f"{PASS_SCORE:.0f}% or more counts as understandable or actionable.</p>"
-        f"<table><tr><th>item</th><th>what it asks</th><th>result</th><th>detail</th></tr>{rows}</table>"
+        f"<h2>{escape(t.report_pemat)}</h2><p>{escape('; '.join(scores))}. "
+        f"{escape(t('report_pemat_pass', score=f'{PASS_SCORE:.0f}'))}</p>"
+        f"<table><tr>{''.join(f'<th>{escape(c)}</th>' for c in columns)}</tr>{rows}</table>"
     )
 
 
@@ -151,11 +159,11 @@ def _item_class(item) -> str:
     return "" if not item.applies else "pass" if item.met else "fail"
 
 
-def _item_word(item) -> str:
-    return "does not apply" if not item.applies else "met" if item.met else "not met"
+def _item_word(item, t: Strings) -> str:
+    return t.report_not_applicable if not item.applies else t.report_met if item.met else t.report_not_met
 
 
-def _findings(report: ReadingReport, guide: Guide, ids: dict[int, str]) -> str:
+def _findings(report: ReadingReport, guide: Guide, ids: dict[int, str], t: Strings) -> str:
     def row(f: Finding, anchor: str | None) -> str:
         where = f"{_relative(f.path, guide)}:{f.line}:{f.column}"
         place = f'<a href="#{anchor}">{escape(where)}</a>' if anchor else escape(where)
@@ -164,15 +172,16 @@ def _findings(report: ReadingReport, guide: Guide, ids: dict[int, str]) -> str:
             f"<td>{f.rule}</td><td>{escape(f.message)}</td></tr>"
         )
 
-    head = "<tr><th>where</th><th>level</th><th>rule</th><th>message</th></tr>"
-    out = ["<h2>Findings</h2>"]
+    columns = (t.report_where, t.report_level, t.report_rule, t.report_message)
+    head = f"<tr>{''.join(f'<th>{escape(c)}</th>' for c in columns)}</tr>"
+    out = [f"<h2>{escape(t.report_findings)}</h2>"]
     if report.findings:
         out.append(f"<table>{head}{''.join(row(f, ids[id(f)]) for f in report.findings)}</table>")
     else:
-        out.append("<p>None.</p>")
+        out.append(f"<p>{escape(t.report_none)}</p>")
     if report.accepted:
         out.append(
-            f"<h3>Accepted in the source</h3><table>{head}{''.join(row(f, None) for f in report.accepted)}</table>"
+            f"<h3>{escape(t.report_accepted)}</h3><table>{head}{''.join(row(f, None) for f in report.accepted)}</table>"
         )
     return "".join(out)
 
@@ -190,14 +199,14 @@ def _severity_class(severity: str) -> str:
 # ---- the guide's text -------------------------------------------------------------------------
 
 
-def _text(report: ReadingReport, guide: Guide, ids: dict[int, str]) -> str:
+def _text(report: ReadingReport, guide: Guide, ids: dict[int, str], t: Strings) -> str:
     by_block = {id(p.block): p for p in report.passages}
     by_passage: dict[int, list[Finding]] = {}
     for f in report.findings:
         if f.passage is not None:
             by_passage.setdefault(id(f.passage.block), []).append(f)
-    context = (by_block, by_passage, ids)
-    out = ["<h2>The guide</h2>"]
+    context = (by_block, by_passage, ids, t)
+    out = [f"<h2>{escape(t.report_the_guide)}</h2>"]
     for section in guide.sections:
         out.append(
             f'<article><h3>{escape(section.title)} <span class="where">{escape(section.path.name)}</span></h3>'
@@ -222,12 +231,12 @@ def _block(block, context) -> str:
     if isinstance(block, Note):
         return '<aside class="note">' + "".join(_block(b, context) for b in block.blocks) + "</aside>"
     if isinstance(block, Figure):
-        return f"<p><em>[Picture: {escape(block.alt)}]</em></p>"
+        return f"<p><em>[{escape(context[3]('report_picture', alt=block.alt))}]</em></p>"
     return ""
 
 
 def _paragraph(block: Paragraph, context) -> str:
-    by_block, by_passage, ids = context
+    by_block, by_passage, ids, _ = context
     passage = by_block.get(id(block))
     if passage is None:
         return f"<p>{escape(block.text)}</p>"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .. import model
 from ..locale.data import Locale
+from ..locale.strings import strings_for
 from ..narration.narrate import GuideAudio
 from ..narration.script import PAUSE_PARAGRAPH, Track
 from .inlines import key_map, plain, slice_inlines
@@ -132,8 +133,9 @@ class SiteFacts:
 def site_facts(guide: model.Guide) -> SiteFacts:
     from ..booklet import editions, package_templates, templates_dir
 
-    labels = {"standard": "Booklet (PDF)", "large-print": "Large print booklet (PDF)"}
     config = guide.config
+    t = strings_for(config.language)
+    labels = {"standard": t.booklet_pdf, "large-print": t.large_print_pdf}
     return SiteFacts(
         guide.name,
         config.title,
@@ -163,6 +165,7 @@ def _sentences(blocks) -> Iterator[Sentence]:
 def read_along(guide: model.Guide, tracks: list[Track], audio: GuideAudio) -> ReadAlong:
     """Every track's text, laid out as the guide has it, each sentence timed."""
     sections = {s.stem: s for s in guide.sections}
+    t = strings_for(guide.config.language)
     ids = _Ids()
     parts = []
     count = 0
@@ -176,7 +179,7 @@ def read_along(guide: model.Guide, tracks: list[Track], audio: GuideAudio) -> Re
             part, by_segment = _section_part(section, track, ids)
         part.number, part.seconds, part.offset = number, timing.seconds, chapter[0]
         count += part.section
-        part.label = f"Part {count}: {part.title.text}" if part.section else part.title.text
+        part.label = t("part_label", number=count, title=part.title.text) if part.section else part.title.text
         _time(by_segment, track, timing.cues, timing.seconds)
         parts.append(part)
     figures = tuple(dict.fromkeys(b.src for p in parts for b in _figures(p.blocks)))

@@ -11,19 +11,21 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..locale.strings import Strings, strings_for
 from . import readalong as ra
 from .inlines import to_html
 
 
-def environment(roots: tuple[Path, ...], kind: str) -> jinja2.Environment:
+def environment(roots: tuple[Path, ...], kind: str, language: str) -> jinja2.Environment:
     """Templates from `root/kind` for each root in turn (a guide's own folder first), like the
-    booklet's."""
+    booklet's; `t` is the phrases of the guide's language."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([root / kind for root in roots]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
     )
+    env.globals["t"] = strings_for(language)
     env.filters.update(inlines=lambda inlines, links=True: Markup(to_html(inlines, links)), clock=clock)
     env.tests.update(
         heading=lambda b: isinstance(b, ra.Heading),
@@ -50,9 +52,9 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def megabytes(path: Path) -> str:
+def megabytes(path: Path, t: Strings) -> str:
     size = path.stat().st_size / 1_000_000
-    return f"{size:.1f} MB" if size >= 0.1 else "under 0.1 MB"
+    return t("megabytes", size=f"{size:.1f}") if size >= 0.1 else t.under_tenth_megabyte
 
 
 def link_or_copy(source: Path, target: Path) -> None:

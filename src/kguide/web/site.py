@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..locale.data import resolve
+from ..locale.strings import strings_for
 from .readalong import ReadAlong, SiteFacts
 from .render import (
     FONT_FAMILY,
@@ -40,7 +41,7 @@ def write_site(text: ReadAlong, facts: SiteFacts, build: Path) -> Path:
     """Write `build`/site/ from the build's audio, captions, booklets and EPUB."""
     site = build / SITE
     site.mkdir()
-    env = environment(facts.templates, "site")
+    env = environment(facts.templates, "site", facts.language)
     for name in ("listen.css", "listen.js"):
         (site / name).write_text(static_file(env, name), encoding="utf-8")
     fonts = _write_fonts(site)
@@ -75,12 +76,13 @@ def preview_page(text: ReadAlong, facts: SiteFacts) -> tuple[str, dict[str, str]
     """The listen page as `kguide serve` shows it before any audio is made: the same template,
     with the font and pictures as file URLs and no file sizes; also the page's own CSS and
     script by name."""
-    env = environment(facts.templates, "site")
+    env = environment(facts.templates, "site", facts.language)
+    t = strings_for(facts.language)
     fonts = [(source.resolve().as_uri(), weight, style) for source, weight, style in font_files()]
     images = {source: source.resolve().as_uri() for source in text.figures}
     later = "made by kguide build"
     downloads = {
-        "main": [Download(text.whole_audio, "The whole guide", f"MP3, {later}")]
+        "main": [Download(text.whole_audio, t.whole_guide, f"MP3, {later}")]
         + [Download(name, label, later) for name, label in facts.booklets],
         "parts": [Download(p.audio, p.label, f"MP3, about {clock(p.seconds)}, {later}") for p in text.parts],
     }
@@ -116,14 +118,17 @@ def _downloads(text: ReadAlong, facts: SiteFacts, build: Path, site: Path) -> di
     files = [m4b, epub] + [name for name, _ in facts.booklets]
     for relative in files:
         link_or_copy(build / relative, site / relative)
-    length = f"{round(text.seconds / 60)} min" if text.seconds >= 60 else "under 1 min"
+    t = strings_for(facts.language)
+
+    def size(relative: str) -> str:
+        return megabytes(site / relative, t)
+
+    minutes = round(text.seconds / 60)
+    length = t("minutes_short", minutes=minutes) if text.seconds >= 60 else t.under_a_minute
     main = [
-        Download(whole, "The whole guide", f"MP3, {length}, {megabytes(site / whole)}"),
-        Download(m4b, "Audiobook with a chapter for each part", f"M4B, {length}, {megabytes(site / m4b)}"),
-        Download(epub, "E-book: read and listen at the same time", f"EPUB, {megabytes(site / epub)}"),
-    ] + [Download(name, label, megabytes(site / name)) for name, label in facts.booklets]
-    parts = [
-        Download(p.audio, p.label, f"MP3, {clock(p.seconds)}, {megabytes(site / p.audio)}")
-        for p in text.parts
-    ]
+        Download(whole, t.whole_guide, f"MP3, {length}, {size(whole)}"),
+        Download(m4b, t.audiobook, f"M4B, {length}, {size(m4b)}"),
+        Download(epub, t.ebook, f"EPUB, {size(epub)}"),
+    ] + [Download(name, label, size(name)) for name, label in facts.booklets]
+    parts = [Download(p.audio, p.label, f"MP3, {clock(p.seconds)}, {size(p.audio)}") for p in text.parts]
     return {"main": main, "parts": parts}
