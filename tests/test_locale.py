@@ -17,7 +17,8 @@ from conftest import GUIDES, run_kguide
 
 from kguide import booklet
 from kguide.loader import load_guide
-from kguide.locale.data import NO_EMERGENCY_NUMBER, known_tags, resolve
+from kguide.locale.data import known_tags, resolve
+from kguide.locale.strings import emergency_sentence, strings_for
 from kguide.narration.script import build_script, transcript
 from kguide.narration.spoken import guide_lexicon
 
@@ -74,13 +75,17 @@ def test_every_shipped_locale_has_numbers_a_phone_can_dial():
 )
 def test_the_language_tag_picks_the_locale(tag, emergency, crisis):
     locale = resolve(tag)
-    assert (locale.emergency_text, locale.crisis) == (emergency, crisis)
+    given = " or ".join(n for n in (locale.emergency, locale.emergency_also) if n)
+    assert (given, locale.crisis) == (emergency, crisis)
+    said = emergency_sentence(strings_for(tag), locale)
+    assert locale.emergency in said and (locale.emergency_also or locale.emergency) in said
 
 
 def test_a_tag_without_data_gives_no_number_but_keeps_its_phone_region():
     locale = resolve("en-NZ")
     assert not locale.known and locale.emergency == "" and locale.crisis == ""
-    assert locale.emergency_text == NO_EMERGENCY_NUMBER
+    t = strings_for("en")
+    assert emergency_sentence(t, locale) == t.emergency_unknown
     assert locale.region == "NZ"  # phone numbers are still read for New Zealand
 
 
@@ -233,11 +238,11 @@ def test_unknown_tag_warns_once_and_prints_no_911(tmp_path):
     assert "guide.toml" in warnings[0] and "'en-NZ'" in warnings[0]
     for pdf in sorted(out.glob("clinics/*/booklet.pdf")):
         text = " ".join(pdftools.text(pdf).split()).split("Contact us")[-1]  # the guide's own text aside
-        assert f"In an emergency, call {NO_EMERGENCY_NUMBER}." in text, pdf
+        assert strings_for("en").emergency_unknown in text, pdf
         assert "911" not in text and "988" not in text, pdf
     assert len(list(out.glob("clinics/*/booklet.pdf"))) == 2
     segments = _outro(folder)
-    assert segments[-1].text == f"In an emergency, call {NO_EMERGENCY_NUMBER}."
+    assert segments[-1].text == strings_for("en").emergency_unknown
 
 
 def test_a_locale_given_in_the_guide_silences_the_warning(tmp_path):

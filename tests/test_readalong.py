@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kguide.loader import load_guide
+from kguide.locale.strings import languages, strings_for
 from kguide.narration.audio import Loudness
 from kguide.narration.narrate import GuideAudio, TrackAudio
 from kguide.narration.script import build_script
@@ -25,10 +26,24 @@ GUIDES = [
     ROOT / "guides" / "ketamina-primera-sesion",
     ROOT / "tests" / "data" / "guides" / "mini-es-voice",
 ]
+
+
 # What the script says that the text does not show (see narration/script.py).
-SPOKEN_ONLY = re.compile(
-    r"^(Step \d+\.|Important\.|Here is a checklist\. .*|You can pause here to write down your own questions\.)$"
-)
+def _spoken_only() -> re.Pattern:
+    """The words the script adds that the page does not show, in every language kguide has."""
+    forms = []
+    for language in languages():
+        t = strings_for(language)
+        forms += [
+            re.escape(t("step", number=0)).replace("0", r"\d+"),
+            re.escape(t.important + "."),
+            re.escape(t.checklist_intro),
+            re.escape(t.questions_pause),
+        ]
+    return re.compile("^(" + "|".join(forms) + ")$")
+
+
+SPOKEN_ONLY = _spoken_only()
 
 
 def _timed(guide_dir: Path):

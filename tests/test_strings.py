@@ -108,7 +108,8 @@ def test_a_template_asking_for_a_missing_phrase_exits_3_naming_it(mini_copy, tmp
 
 def test_a_language_with_no_table_is_an_input_error(mini_copy, tmp_path):
     config = mini_copy / "guide.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("en-US", "fr-FR"), encoding="utf-8")
+    french = config.read_text(encoding="utf-8").replace("en-US", "fr-FR")
+    config.write_text(re.sub(r'phone = "[^"]*"', 'phone = "01 23 45 67 89"', french), encoding="utf-8")
     result = run_kguide("build", str(mini_copy), "--out", str(tmp_path / "out"), "--no-audio")
     assert result.code == 2, result.err
     assert "guide.toml:2:" in result.err and "'fr-FR'" in result.err

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import booklet, offline, ownership
 from .config import CONFIG_NAME
 from .errors import KguideError, Problem, StrictError, display
-from .loader import check_clinics, load_guide
+from .loader import check_clinics, load_guide, require_phrases
 from .locale.data import no_locale_data
 from .manifest import (
     build_key,
@@ -103,6 +103,7 @@ def build_clinics(
     is done (not even the reading check)."""
     offline.apply()  # no telemetry, no sound server: before any engine or tool starts
     guide = load_guide(guide_dir)
+    require_phrases(guide)
     check_clinics(guide.config, options.clinics, guide.folder)  # before anything is built
     wanted = options.clinics or guide.clinic_ids
     bound = [guide.bind(clinic) for clinic in wanted]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from . import inputs, markdown
 from .config import CONFIG_NAME, GuideConfig
-from .configfile import load_config
+from .configfile import key_line, load_config
 from .errors import GuideError, Problem
+from .locale.strings import languages, primary, unknown_language_message
 from .model import Figure, Guide, Section, iter_blocks
 
 SECTION_RE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.md$")
@@ -93,6 +94,15 @@ def _unread_files(folder: Path) -> list[Problem]:
             or (re.match(r"^\d{2}-", path.name) and path.suffix.lower() not in _IMAGES)
         )
     ]
+
+
+def require_phrases(guide: Guide) -> None:
+    """A booklet, audio or listen page needs kguide's fixed phrases in the guide's language; the
+    reading check does not (it says what it cannot score)."""
+    if primary(guide.config.language) not in languages():
+        path = guide.folder / CONFIG_NAME
+        message = f"'language': {unknown_language_message(guide.config.language)}"
+        raise GuideError([Problem(message, path, key_line(path, ("language",)))])
 
 
 def check_clinics(config: GuideConfig, wanted: tuple[str, ...], folder: Path) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 from . import booklet
 from .build import check
 from .errors import KguideError
-from .loader import check_clinics
+from .loader import check_clinics, require_phrases
 from .readability import html_report
 
 POLL_SECONDS = 0.3
@@ -72,6 +72,7 @@ class Preview:
         assets: dict[str, str] = {}
         try:
             guide, report = check(self.folder)
+            require_phrases(guide)
             check_clinics(guide.config, (self.clinic,) if self.clinic else (), guide.folder)
             bound = guide.bind(self.clinic)
             roots = {

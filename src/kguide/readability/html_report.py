@@ -13,7 +13,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..config import SEVERITIES
-from ..locale.strings import Strings, strings_for
+from ..locale.strings import Strings, languages, primary, strings_for
 from ..model import Figure, Guide, Heading, ListBlock, Note, Paragraph
 from .formulas import FORMULAS, HIGHER_IS_EASIER, band
 from .pemat import PASS_SCORE
@@ -62,7 +62,8 @@ def write(report: ReadingReport, guide: Guide, path: Path, listening: str = "") 
 def render(report: ReadingReport, guide: Guide, listening: str = "") -> str:
     """`listening`: the "Listening check" part (HTML, from kguide.listen), when there is one."""
     ids = {id(f): f"f{n}" for n, f in enumerate(report.findings, start=1)}
-    t = strings_for(guide.config.language)
+    # an editor's report: in English for a language kguide has no phrases for
+    t = strings_for(guide.config.language if primary(guide.config.language) in languages() else "en")
     title = escape(t("report_title", title=guide.config.title))
     parts = [
         "<!DOCTYPE html>",
