@@ -3,7 +3,6 @@ addresses in Spanish words, by a Spanish eSpeak NG voice, and no English word in
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -121,10 +120,6 @@ def test_spanish_sample_reads_its_phone_numbers_in_spanish():
         assert "nueve uno uno" in spoken and "nueve ocho ocho" in spoken
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("kguide.locale.strings") is None,
-    reason="the script's fixed phrases ('Part 2.', the introduction) come from the strings table",
-)
 def test_no_english_word_in_the_whole_spanish_script():
     for track in _script(ES):
         for segment in track.segments:
