@@ -98,6 +98,11 @@ def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monk
             assert abs(measured.integrated - audio.TARGET_LUFS) <= audio.LOUDNESS_TOLERANCE, track.stem
             assert measured.true_peak <= audio.MAX_TP, track.stem
         assert leveled.mp3.true_peak <= audio.MAX_TP
+        # the limiter holds true peaks (between samples too) at its ceiling, before encoding
+        limited = tmp_path / "limited.wav"
+        chain = level.leveling_filter(4.0, level.Calibration().ceiling_db)
+        audio._ffmpeg("-y", "-i", str(raw), "-af", chain, "-c:a", "pcm_s16le", str(limited))
+        assert audio.measure_loudness(limited).true_peak <= level.Calibration().ceiling_db + 0.2, track.stem
 
 
 def test_a_rebuild_after_one_sentence_is_edited_speaks_that_sentence_only(tmp_path, tts_cache):

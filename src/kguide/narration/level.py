@@ -135,18 +135,22 @@ def _slope(tries: list[tuple[float, float]]) -> float:
     return min(1.0, max(0.2, (r1 - r0) / (g1 - g0)))
 
 
+def leveling_filter(gain: float, ceiling_db: float) -> str:
+    """The ffmpeg filter chain that levels a track (its output at the output rate).
+
+    The limiter works on the signal oversampled, so that it catches the peaks between samples
+    too (true peaks): the encoded files' true peaks then sit a steady distance under the
+    target, and nearly every track is right after one encode."""
+    ceiling = 10 ** (ceiling_db / 20)
+    return (
+        f"volume={gain:.2f}dB,aresample={SAMPLE_RATE * OVERSAMPLE},"
+        f"alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50,aresample={SAMPLE_RATE}"
+    )
+
+
 def encode_both(source: Path, gain: float, ceiling_db: float, mp3: Path, m4a: Path) -> None:
     """Gain and limiter, then the MP3 and the AAC from the same leveled signal, in one run."""
-    ceiling = 10 ** (ceiling_db / 20)
-    # The limiter works on the signal oversampled, so that it catches the peaks between
-    # samples too (true peaks): the encoded files' true peaks then sit a steady
-    # distance under the target, and nearly every track is right after one encode.
-    oversampled = SAMPLE_RATE * OVERSAMPLE
-    chain = (
-        f"[0:a]volume={gain:.2f}dB,aresample={oversampled},"
-        f"alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50,"
-        f"aresample={SAMPLE_RATE},asplit=2[m][a]"
-    )
+    chain = f"[0:a]{leveling_filter(gain, ceiling_db)},asplit=2[m][a]"
     rate = ["-ar", str(SAMPLE_RATE), "-ac", "1"]
     _ffmpeg(
         "-y",
