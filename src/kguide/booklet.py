@@ -213,11 +213,9 @@ def write_booklets(
     """Write every edition from its HTML, and the print file; return (file name, pages) each.
 
     The standard edition gets notes pages so that it folds from whole sheets: then the booklet
-    and the print file number their pages alike. `layouts` (edition name -> (flowing parts,
-    notes pages)) holds earlier layout decisions to try first; it gets this build's decisions.
+    and the print file number their pages alike. `layouts` (`pagefill.reuse`) gets the decisions.
     """
-    written = []
-    layouts = {} if layouts is None else layouts
+    written, layouts = [], {} if layouts is None else layouts
     for edition, html in pages:
         document = _laid_out(guide, edition, html, layouts.get(edition.name))
         layouts[edition.name] = (sorted(document.flowing), document.notes)
@@ -232,10 +230,9 @@ def write_booklets(
 
 def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = None):
     """The edition rendered with parts going on where a new page would leave one nearly empty
-    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet.
-    `hint` (flowing parts, notes pages), an earlier decision, is rendered first and kept when
-    the layout confirms it: one layout instead of several."""
-    from .pagefill import confirms, settle
+    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet;
+    or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
+    from .pagefill import reuse, settle
 
     def render(flowing: frozenset[str], notes: int = 0):
         source = render_html(guide, edition, notes, flowing) if flowing or notes else html
@@ -243,13 +240,8 @@ def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = No
         document.flowing, document.notes = flowing, notes
         return document
 
-    stems = [s.stem for s in guide.sections]
-    if hint is not None:
-        document = render(frozenset(hint[0]), hint[1])
-        whole = edition.name != "standard" or not len(document.pages) % SIGNATURE
-        if whole and confirms(document, stems, "contact-us", hint[1]):
-            return document
-    document = settle(render, stems, "contact-us")
+    stems, sheet = [s.stem for s in guide.sections], SIGNATURE if edition.name == "standard" else 1
+    document = reuse(render, hint, stems, "contact-us", sheet) or settle(render, stems, "contact-us")
     if edition.name == "standard" and len(document.pages) % SIGNATURE:
         document = render(document.flowing, -len(document.pages) % SIGNATURE)
     return document

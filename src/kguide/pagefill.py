@@ -101,3 +101,15 @@ def confirms(document, stems: Iterable[str], back: str, notes: int = 0) -> bool:
     return not flowing_parts(document, stems) - document.flowing and (
         _short_tail(document, stems, back, notes) is None
     )
+
+
+def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str, sheet: int = 1):
+    """The layout of an earlier decision `hint` (flowing parts, notes pages), kept between
+    builds: rendered once, and returned when it `confirms` and fills whole sheets of `sheet`
+    pages; None otherwise (the caller then lays the booklet out afresh with `settle`)."""
+    if hint is None:
+        return None
+    document = render(frozenset(hint[0]), hint[1])
+    if len(document.pages) % sheet == 0 and confirms(document, stems, back, hint[1]):
+        return document
+    return None
