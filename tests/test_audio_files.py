@@ -155,7 +155,8 @@ def test_booklets_are_rendered_only_when_their_inputs_change(mini_copy, tmp_path
     carry a new creation date); an edit renders them again."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     args = ("build", str(mini_copy), "--out", str(out), "--cache-dir", str(cache))
-    assert run_kguide(*args).code == 0
+    first_run = run_kguide(*args)
+    assert first_run.code == 0, first_run.err
     first = {name: (out / "mini" / name).read_bytes() for name in ("booklet.pdf", "booklet-large-print.pdf")}
     assert len(list((cache / "booklets").glob("*/*/pages.json"))) == 1
     forced = run_kguide(*args, "--force")

@@ -25,6 +25,7 @@ LAYERS = [
         "uacheck",
         "imposition",
         "booklet_cache",
+        "booklet_pool",
         "pagefill",
         "web",
         "epub",

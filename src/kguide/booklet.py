@@ -215,15 +215,18 @@ def render_html(
         ) from None
 
 
-def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path) -> list[tuple[str, int]]:
+def write_booklets(
+    guide: Guide, pages: list[tuple[Edition, str]], folder: Path, layouts: dict | None = None
+) -> list[tuple[str, int]]:
     """Write every edition from its HTML, and the print file; return (file name, pages) each.
 
     The standard edition gets notes pages so that it folds from whole sheets: then the booklet
-    and the print file number their pages alike.
+    and the print file number their pages alike. `layouts` (`pagefill.reuse`) gets the decisions.
     """
-    written = []
+    written, layouts = [], {} if layouts is None else layouts
     for edition, html in pages:
-        document = _laid_out(guide, edition, html)
+        document = _laid_out(guide, edition, html, layouts.get(edition.name))
+        layouts[edition.name] = (sorted(document.flowing), document.notes)
         written.append((edition.filename, _write(guide, edition, document, folder / edition.filename)))
         if edition.name == "standard":
             from .imposition import impose
@@ -233,18 +236,20 @@ def write_booklets(guide: Guide, pages: list[tuple[Edition, str]], folder: Path)
     return written
 
 
-def _laid_out(guide: Guide, edition: Edition, html: str):
+def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = None):
     """The edition rendered with parts going on where a new page would leave one nearly empty
-    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet."""
-    from .pagefill import settle
+    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet;
+    or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
+    from .pagefill import reuse, settle
 
     def render(flowing: frozenset[str], notes: int = 0):
         source = render_html(guide, edition, notes, flowing) if flowing or notes else html
         document = _render(guide, edition, source)
-        document.flowing = flowing
+        document.flowing, document.notes = flowing, notes
         return document
 
-    document = settle(render, [s.stem for s in guide.sections], "contact-us")
+    stems, sheet = [s.stem for s in guide.sections], SIGNATURE if edition.name == "standard" else 1
+    document = reuse(render, hint, stems, "contact-us", sheet) or settle(render, stems, "contact-us")
     if edition.name == "standard" and len(document.pages) % SIGNATURE:
         document = render(document.flowing, -len(document.pages) % SIGNATURE)
     return document

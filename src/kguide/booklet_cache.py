@@ -4,12 +4,17 @@ A booklet is rendered only when what shapes it changed: the HTML of each edition
 words, the clinic's details), the templates, the images, WeasyPrint and kguide itself (the caller
 passes those as `inputs`). Entries are written to a temporary folder and renamed into place, so
 an interrupted build never leaves a half-written one.
+
+Laying a booklet out takes several renders (`pagefill` tries which parts go on from the page
+before); the decision is kept per guide and edition, and the next booklet of that guide (another
+clinic, or a rebuild after an edit) renders it first and keeps it when the layout confirms it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -33,7 +38,10 @@ def booklets_and_cover(
     written = _cached(entry, folder)
     if written is not None:
         return written, entry / COVER
-    written = booklet.write_booklets(guide, pages, folder)
+    layouts = _Layouts(cache, guide.name, inputs)
+    decided = layouts.load()
+    written = booklet.write_booklets(guide, pages, folder, decided)
+    layouts.save(decided)
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=entry.parent))
     try:
@@ -48,6 +56,29 @@ def booklets_and_cover(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written, entry / COVER
+
+
+class _Layouts:
+    """The last layout decision of each edition of a guide: edition -> (flowing parts, notes
+    pages). Only a hint: a booklet keeps it only when its own layout confirms it."""
+
+    def __init__(self, cache: Path, name: str, inputs: dict):
+        digest = hashlib.sha256(json.dumps([name, inputs], sort_keys=True).encode()).hexdigest()[:24]
+        self.path = cache / f"layout-{digest}.json"
+
+    def load(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return {str(k): (list(map(str, v[0])), int(v[1])) for k, v in data.items()}
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return {}
+
+    def save(self, layouts: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(layouts, f)
+        os.replace(tmp, self.path)
 
 
 def _cached(entry: Path, folder: Path) -> list[tuple[str, int]] | None:

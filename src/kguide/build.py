@@ -125,9 +125,21 @@ def build_clinics(
             raise _with_report(failure, report, guide, failed_report)
     if html_report.written_by_kguide(failed_report):
         failed_report.unlink()  # the report of an earlier failed build, now out of date
-    results = [
-        build_guide(one, plan, report, options, log, progress) for one, plan in zip(bound, plans, strict=True)
+    from .booklet_pool import BookletPool
+
+    stale = [
+        (one, plan.cache_root / "booklets", _booklet_inputs(one))
+        for one, plan in zip(bound, plans, strict=True)
+        if options.force or not up_to_date(plan.target, plan.key)
     ]
+    pool = BookletPool(stale, plans[0].cache_root if plans else options.out)
+    try:
+        results = [
+            build_guide(one, plan, report, options, log, progress, pool.wait)
+            for one, plan in zip(bound, plans, strict=True)
+        ]
+    finally:
+        pool.close()
     if wanted != ("",):
         _remove_single_clinic_build(options.out / guide.name)
     return results
@@ -187,10 +199,12 @@ def build_guide(
     options: BuildOptions,
     log: Log = lambda _m: None,
     progress: Progress | None = None,
+    prepared: Callable[[str], None] = lambda _clinic: None,
 ) -> BuildResult:
     """Build one clinic's guide (`guide` bound to it, `plan` from build_clinics, whose folder
     checks it passed) into its output folder. `report` is the guide's reading check; None only
-    when every clinic was up to date, so nothing is built."""
+    when every clinic was up to date, so nothing is built. `prepared(clinic)` waits until a
+    worker has put the clinic's booklets in the booklet cache (`booklet_pool`)."""
     engine, factory, target, cache_root, key = (
         plan.engine,
         plan.factory,
@@ -206,7 +220,6 @@ def build_guide(
     lexicon = guide_lexicon(guide)
     if engine is not None:
         lexicon = lexicon.for_engine(engine.describe())
-    from .booklet_cache import booklets_and_cover
     from .narration.narrate import narrate
     from .narration.script import build_script, transcript
     from .web import write_listen_outputs
@@ -223,9 +236,7 @@ def build_guide(
             offline.confine_caches(cache_root),
             ThreadPoolExecutor(max_workers=1) as pool,
         ):
-            printing = pool.submit(
-                booklets_and_cover, guide, pages, staging, cache_root / "booklets", _booklet_inputs(guide)
-            )
+            printing = pool.submit(_booklets, guide, pages, staging, cache_root / "booklets", prepared)
             tracks = build_script(guide, lexicon, plan.rate)
             (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
             if engine is not None:
@@ -266,6 +277,13 @@ def build_guide(
     finally:
         ownership.discard(staging)
     return result
+
+
+def _booklets(guide: Guide, pages: list, folder: Path, cache: Path, prepared: Callable[[str], None]):
+    from .booklet_cache import booklets_and_cover
+
+    prepared(guide.clinic_id)
+    return booklets_and_cover(guide, pages, folder, cache, _booklet_inputs(guide))
 
 
 def _templates_roots(guide: Guide) -> list[Path]:

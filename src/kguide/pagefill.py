@@ -60,12 +60,14 @@ def flowing_parts(document, stems: Iterable[str]) -> set[str]:
     return {stem for stem, i in _starts(document, stems).items() if i > 0 and fills[i - 1] < MIN_FILL}
 
 
-def _short_tail(document, stems: list[str], back: str) -> str | None:
+def _short_tail(document, stems: list[str], back: str, notes: int = 0) -> str | None:
     """When the last page before `back` is under MIN_FILL full, the last part still starting on
-    a new page: letting it go on gives the pages after it room to pull back."""
+    a new page: letting it go on gives the pages after it room to pull back. `notes`: notes
+    pages the document has before `back` (the page looked at is the one before them)."""
     fills = page_fills(document)
     starts = _starts(document, [*stems, back])
-    if back not in starts or starts[back] < 1 or fills[starts[back] - 1] >= MIN_FILL:
+    before = starts.get(back, 0) - notes - 1
+    if back not in starts or before < 0 or fills[before] >= MIN_FILL:
         return None
     candidates = [s for s in stems if s not in document.flowing and starts.get(s, 0) > 0]
     return max(candidates, key=lambda s: starts[s], default=None)
@@ -88,3 +90,26 @@ def settle(render: Callable[[frozenset[str]], object], stems: Iterable[str], bac
             break
         document = render(document.flowing | {extra})
     return document
+
+
+def confirms(document, stems: Iterable[str], back: str, notes: int = 0) -> bool:
+    """Whether `document`, rendered with the parts in `document.flowing` going on and `notes`
+    notes pages before `back`, is where `settle` stops: no other part leaves a nearly empty page
+    before it, and the page before the back page (and its notes pages) is not nearly empty. A
+    layout decided for one clinic is checked so before another clinic, or a rebuild, reuses it."""
+    stems = list(stems)
+    return not flowing_parts(document, stems) - document.flowing and (
+        _short_tail(document, stems, back, notes) is None
+    )
+
+
+def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str, sheet: int = 1):
+    """The layout of an earlier decision `hint` (flowing parts, notes pages), kept between
+    builds: rendered once, and returned when it `confirms` and fills whole sheets of `sheet`
+    pages; None otherwise (the caller then lays the booklet out afresh with `settle`)."""
+    if hint is None:
+        return None
+    document = render(frozenset(hint[0]), hint[1])
+    if len(document.pages) % sheet == 0 and confirms(document, stems, back, hint[1]):
+        return document
+    return None

@@ -1,0 +1,123 @@
+"""Build speed without a change in what is built: a layout decided for one clinic serves the
+next (same pages as a fresh layout, in one render per edition), a rejected layout decision falls
+back to a fresh layout, every track is leveled right after one encode, and a rebuild after one
+sentence is edited speaks that sentence only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from conftest import GUIDES, ROOT, run_kguide
+
+from kguide import booklet
+from kguide.loader import load_guide
+
+EDITIONS = ("booklet.pdf", "booklet-large-print.pdf")
+
+
+def _pages(pdf, tmp) -> list[bytes]:
+    """Every page of `pdf` as a small grey picture (poppler), to compare layouts."""
+    prefix = tmp / f"{pdf.parent.name}-{pdf.stem}"
+    subprocess.run(["pdftoppm", "-r", "30", "-gray", str(pdf), str(prefix)], check=True)
+    return [p.read_bytes() for p in sorted(tmp.glob(f"{prefix.name}-*.pgm"))]
+
+
+def _write(guide, folder, layouts, monkeypatch) -> int:
+    """Write the guide's booklets into `folder`; return how many layouts WeasyPrint made."""
+    renders = []
+    real = booklet._render
+
+    def counted(*args):
+        renders.append(args[1].name)
+        return real(*args)
+
+    monkeypatch.setattr(booklet, "_render", counted)
+    pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
+    folder.mkdir()
+    booklet.write_booklets(guide, pages, folder, layouts)
+    monkeypatch.setattr(booklet, "_render", real)
+    return len(renders)
+
+
+def test_a_layout_decided_for_one_clinic_gives_the_next_the_pages_of_a_fresh_layout(tmp_path, monkeypatch):
+    sample = load_guide(ROOT / "guides" / "ketamine-first-session")
+    layouts: dict = {}
+    first = _write(sample.bind("riverside"), tmp_path / "riverside", layouts, monkeypatch)
+    assert any(flowing for flowing, _ in layouts.values())  # the sample's parts do go on
+    hinted = _write(sample.bind("hillcrest"), tmp_path / "hinted", dict(layouts), monkeypatch)
+    fresh = _write(sample.bind("hillcrest"), tmp_path / "fresh", None, monkeypatch)
+    assert hinted == len(booklet.editions(sample.bind("hillcrest")))  # one layout per edition
+    assert fresh > hinted and first > hinted
+    for name in EDITIONS:
+        assert _pages(tmp_path / "hinted" / name, tmp_path) == _pages(tmp_path / "fresh" / name, tmp_path)
+
+
+def test_a_layout_decision_the_layout_does_not_confirm_is_laid_out_afresh(tmp_path, monkeypatch):
+    """A decision that would leave a nearly empty page (no part going on, notes pages that do
+    not fill the last sheet) is not kept: the booklet is laid out as if there were none."""
+    sample = load_guide(ROOT / "guides" / "ketamine-first-session").bind("riverside")
+    wrong = {"standard": ([], 1), "large-print": ([], 0)}
+    renders = _write(sample, tmp_path / "wrong", wrong, monkeypatch)
+    assert renders > len(wrong) + 1  # the hint was rendered, refused, and the parts settled
+    fresh = _write(sample, tmp_path / "fresh", None, monkeypatch)
+    assert renders == fresh + len(wrong)
+    for name in EDITIONS:
+        assert _pages(tmp_path / "wrong" / name, tmp_path) == _pages(tmp_path / "fresh" / name, tmp_path)
+
+
+def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monkeypatch):
+    """The limiter catches true peaks, so the default calibration levels the Piper voice's
+    tracks within -16 LUFS +/- the tolerance and under the ceiling in the first encode."""
+    from kguide.narration import audio, level
+    from kguide.narration.cache import SegmentCache
+    from kguide.narration.engines import make_engine
+    from kguide.narration.script import HEAD_SILENCE, TAIL_SILENCE, build_script
+    from kguide.narration.spoken import guide_lexicon
+
+    guide = load_guide(GUIDES / "spoken").bind()
+    voice = guide.config.voice
+    engine = make_engine("piper", voice.voice, voice.rate, guide.config.language)
+    tracks = build_script(guide, guide_lexicon(guide).for_engine(engine.describe()), voice.rate)
+    cache = SegmentCache(tts_cache / "tts", engine)
+    encodes = []
+    real = level.encode_both
+    monkeypatch.setattr(level, "encode_both", lambda *args: encodes.append(args) or real(*args))
+    for track in tracks:
+        raw = tmp_path / f"{track.stem}.wav"
+        parts = [(cache.get(s.spoken), s.pause_ms) for s in track.segments]
+        audio.join_wavs(parts, raw, HEAD_SILENCE, TAIL_SILENCE)
+        encodes.clear()
+        leveled = level.level_track(raw, tmp_path / "t.mp3", tmp_path / "t.m4a", level.Calibration())
+        assert len(encodes) == 1, track.stem
+        for measured in (
+            audio.measure_loudness(tmp_path / "t.mp3"),
+            audio.measure_loudness(tmp_path / "t.m4a"),
+        ):
+            assert abs(measured.integrated - audio.TARGET_LUFS) <= audio.LOUDNESS_TOLERANCE, track.stem
+            assert measured.true_peak <= audio.MAX_TP, track.stem
+        assert leveled.mp3.true_peak <= audio.MAX_TP
+        # the limiter holds true peaks (between samples too) at its ceiling, before encoding
+        limited = tmp_path / "limited.wav"
+        chain = level.leveling_filter(4.0, level.Calibration().ceiling_db)
+        audio._ffmpeg("-y", "-i", str(raw), "-af", chain, "-c:a", "pcm_s16le", str(limited))
+        assert audio.measure_loudness(limited).true_peak <= level.Calibration().ceiling_db + 0.2, track.stem
+
+
+def test_a_rebuild_after_one_sentence_is_edited_speaks_that_sentence_only(tmp_path, tts_cache):
+    guide = tmp_path / "spoken"
+    shutil.copytree(GUIDES / "spoken", guide)
+    out = tmp_path / "out"
+    build = ["build", str(guide), "--out", str(out), "--cache-dir", str(tts_cache)]
+    assert run_kguide(*build).code == 0
+    section = sorted(guide.glob("0*.md"))[0]
+    lines = section.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if i > 2 and line and line[0].isalpha())
+    lines[index] += " We are glad you are here."
+    section.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_kguide(*build)
+    assert result.code == 0, result.err
+    assert "(1 segments spoken," in result.err, result.err
+    manifest = json.loads((out / "spoken" / "manifest.json").read_text())
+    assert manifest  # the rebuild finished and was recorded
