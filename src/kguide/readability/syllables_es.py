@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..text import service_digits
+from ..text import number_words
 
 STRONG = set("aeoáéóíú")  # an accented i or u is strong: it never joins a diphthong
 WEAK = set("iuüy")
@@ -92,57 +92,10 @@ def _boundary(consonants: list[str], first: int) -> int:
     return first + count - 1
 
 
-_ONES = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"]
-_TEENS = [
-    "diez",
-    "once",
-    "doce",
-    "trece",
-    "catorce",
-    "quince",
-    "dieciséis",
-    "diecisiete",
-    "dieciocho",
-    "diecinueve",
-]
-_TENS = ["_", "_", "veinte", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"]
-_HUNDREDS = [
-    "_",
-    "ciento",
-    "doscientos",
-    "trescientos",
-    "cuatrocientos",
-    "quinientos",
-    "seiscientos",
-    "setecientos",
-    "ochocientos",
-    "novecientos",
-]
-
-
 def spanish_number(number: str, language: str = "es-US") -> str:
-    """Spanish words for a written whole number: "45" -> "cuarenta y cinco". The locale's service
-    numbers, numbers of a million or more and any with a leading zero are read digit by digit."""
-    if number in service_digits(language) or len(number) > 6 or (len(number) > 1 and number[0] == "0"):
-        return " ".join(_ONES[int(d)] for d in number)
-    return _words(int(number))
-
-
-def _words(n: int) -> str:
-    if n < 10:
-        return _ONES[n]
-    if n < 20:
-        return _TEENS[n - 10]
-    if n < 30:
-        return "veinte" if n == 20 else "veinti" + _ONES[n - 20]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " y " + _ONES[n % 10])
-    if n < 1000:
-        if n == 100:
-            return "cien"
-        return _HUNDREDS[n // 100] + ("" if n % 100 == 0 else " " + _words(n % 100))
-    thousands = "mil" if n // 1000 == 1 else _words(n // 1000) + " mil"
-    return thousands + ("" if n % 1000 == 0 else " " + _words(n % 1000))
+    """Spanish words for a written whole number, as the narration says it: "45" -> "cuarenta y
+    cinco"; the locale's service numbers and long numbers digit by digit."""
+    return number_words(number, language=language)
 
 
 @lru_cache(maxsize=8192)
