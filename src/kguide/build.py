@@ -33,11 +33,11 @@ from .narration.cache import Progress, SegmentCache, TrackCache
 from .narration.engines import make_engine
 from .narration.spoken import guide_lexicon
 from .narration.voicelang import check_voice_language, pick_engine
-from .readability import html_report
-from .readability.report import ReadingReport, check_guide, reading_failure, strict_failure
+from .readability.reportfile import REPORT_NAME, written_by_kguide
 
 if TYPE_CHECKING:  # imported where used: an up-to-date build stops before it needs them
     from .narration.narrate import GuideAudio
+    from .readability.report import ReadingReport
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ def check(guide_dir: Path) -> tuple[Guide, ReadingReport]:
     """Load the guide (parsed once) and check its reading level, as `kguide check` does; a build
     calls the same check_guide on the same unbound guide, so one check serves every clinic."""
     guide = load_guide(guide_dir)
+    from .readability.report import check_guide
+
     return guide, check_guide(guide)
 
 
@@ -115,15 +117,17 @@ def build_clinics(
             guide.folder, options.out, plan.target, plan.cache_root, _templates_roots(one)
         )
     report = None
-    failed_report = options.out / f"{guide.name}-{html_report.REPORT_NAME}"
+    failed_report = options.out / f"{guide.name}-{REPORT_NAME}"
     if options.force or not all(up_to_date(plan.target, plan.key) for plan in plans):
+        from .readability.report import check_guide, reading_failure, strict_failure
+
         report = check_guide(guide)
         failure = reading_failure(report, guide) if report.failed else None
         if failure is None and (options.strict or guide.config.strict):
             failure = strict_failure(report, guide)
         if failure is not None:
             raise _with_report(failure, report, guide, failed_report)
-    if html_report.written_by_kguide(failed_report):
+    if written_by_kguide(failed_report):
         failed_report.unlink()  # the report of an earlier failed build, now out of date
     from .booklet_pool import BookletPool
 
@@ -178,8 +182,10 @@ def _plan(guide: Guide, options: BuildOptions) -> _Plan:
 def _with_report(failure: KguideError, report: ReadingReport, guide: Guide, path: Path) -> KguideError:
     """A build that fails its reading check writes the reading report beside the output (the
     last good build stays as it was) and says where it is."""
-    if path.is_symlink() or (path.exists() and not html_report.written_by_kguide(path)):
+    if path.is_symlink() or (path.exists() and not written_by_kguide(path)):
         return failure  # not kguide's file: leave it alone
+    from .readability import html_report
+
     path.parent.mkdir(parents=True, exist_ok=True)
     html_report.write(report, guide.bind(), path)
     failure.problems.append(Problem(f"the reading report shows each finding in the text: {display(path)}"))

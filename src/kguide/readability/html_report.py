@@ -19,9 +19,11 @@ from .formulas import FORMULAS, HIGHER_IS_EASIER, band
 from .pemat import PASS_SCORE
 from .prose import Passage, Sentence
 from .report import SCOPE_NOTE, ReadingReport, Verdict
+from .reportfile import GENERATOR, REPORT_NAME, written_by_kguide
 from .rules import Finding
 
-REPORT_NAME = "reading-report.html"
+__all__ = ["REPORT_NAME", "render", "write", "written_by_kguide"]
+
 SENTENCE_RULES = {"long_sentence", "hard_sentence", "long_paragraph"}
 
 _STYLE = """
@@ -41,18 +43,6 @@ aside.note { border: 2px solid #444; padding: 0 0.8em; margin: 1em 0; }
 article { border-top: 1px solid #ccc; margin-top: 2em; }
 .where { font-family: ui-monospace, monospace; font-size: 0.9em; white-space: nowrap; }
 """
-
-
-GENERATOR = "kguide reading report"
-
-
-def written_by_kguide(path: Path) -> bool:
-    """Whether `path` is a reading report kguide wrote (so kguide may replace or remove it)."""
-    try:
-        with path.open(encoding="utf-8", errors="replace") as f:
-            return f'<meta name="generator" content="{GENERATOR}">' in f.read(600)
-    except OSError:
-        return False
 
 
 def write(report: ReadingReport, guide: Guide, path: Path, listening: str = "") -> None:
