@@ -22,6 +22,14 @@ class Run:
         self.err = result.stderr
 
 
+def ctrl_c_works() -> None:
+    """For Popen's preexec_fn: the child gets Ctrl-C as a terminal would give it, even when the
+    tests run in the background (where the shell starts them with SIGINT ignored)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_kguide(*args: str, cwd: Path | None = None, env: dict | None = None) -> Run:
     """Run `python -m kguide ARGS` in a fresh process, as a user would from a shell."""
     full_env = {**os.environ, **(env or {})}

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from audiotools import duration, filter_log, probe
-from conftest import DATA, GUIDES, run_kguide
+from conftest import DATA, GUIDES, ctrl_c_works, run_kguide
 
 from kguide.errors import GuideError
 from kguide.loader import load_guide
@@ -274,6 +274,7 @@ def test_interrupted_build_keeps_cache_and_last_build(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_works,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(cache.glob("tts/*/*.wav"))) < 3:

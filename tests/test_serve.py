@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import GUIDES
+from conftest import GUIDES, ctrl_c_works
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -44,6 +44,7 @@ def served(tmp_path):
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
+        preexec_fn=ctrl_c_works,
         env=env,
     )
     line = process.stderr.readline()
