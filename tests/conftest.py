@@ -59,23 +59,32 @@ def mini_copy(tmp_path) -> Path:
     return target
 
 
+def build_fixture(tmp_path_factory, tts_cache: Path, name: str) -> Path:
+    """Build the fixture guide `name` through the CLI into a fresh folder, with the session's
+    speech cache; returns build/<guide>/."""
+    out = tmp_path_factory.mktemp("build")
+    result = run_kguide("build", str(GUIDES / name), "--out", str(out), "--cache-dir", str(tts_cache))
+    assert result.code == 0, result.err
+    return out / name
+
+
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory, tts_cache) -> Path:
     """The small fixture guide built once through the CLI; returns build/<guide>/."""
-    out = tmp_path_factory.mktemp("build")
-    result = run_kguide("build", str(GUIDES / "mini"), "--out", str(out), "--cache-dir", str(tts_cache))
-    assert result.code == 0, result.err
-    return out / "mini"
+    return build_fixture(tmp_path_factory, tts_cache, "mini")
 
 
 @pytest.fixture(scope="session")
 def clinics_build(tmp_path_factory, tts_cache) -> Path:
     """The fixture guide with two clinic profiles built once (every profile); returns
     build/clinics/, which holds one folder per clinic."""
-    out = tmp_path_factory.mktemp("build")
-    result = run_kguide("build", str(GUIDES / "clinics"), "--out", str(out), "--cache-dir", str(tts_cache))
-    assert result.code == 0, result.err
-    return out / "clinics"
+    return build_fixture(tmp_path_factory, tts_cache, "clinics")
+
+
+@pytest.fixture(scope="session")
+def piper_build(tmp_path_factory, tts_cache) -> Path:
+    """The fixture guide spoken by Piper (the default engine), built once through the CLI."""
+    return build_fixture(tmp_path_factory, tts_cache, "spoken")
 
 
 @pytest.fixture(scope="session")

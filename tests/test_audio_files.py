@@ -16,13 +16,10 @@ from mutagen.mp4 import MP4
 from PIL import Image, ImageChops, ImageStat
 
 
-@pytest.fixture(scope="module")
-def spoken(tmp_path_factory, tts_cache) -> Path:
-    """The fixture guide spoken by Piper (the default engine), built through the CLI."""
-    out = tmp_path_factory.mktemp("piper")
-    result = run_kguide("build", str(GUIDES / "spoken"), "--out", str(out), "--cache-dir", str(tts_cache))
-    assert result.code == 0, result.err
-    return out / "spoken"
+@pytest.fixture()
+def spoken(piper_build) -> Path:
+    """The fixture guide spoken by Piper, as the narration tests build it (once a session)."""
+    return piper_build
 
 
 def _manifest(folder: Path) -> dict:

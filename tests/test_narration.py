@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -128,14 +127,6 @@ def test_empty_lexicon_changes_only_numbers():
 
 
 # ---- real synthesis -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def piper_build(tmp_path_factory, tts_cache) -> Path:
-    out = tmp_path_factory.mktemp("piper")
-    result = run_kguide("build", str(GUIDES / "spoken"), "--out", str(out), "--cache-dir", str(tts_cache))
-    assert result.code == 0, result.err
-    return out / "spoken"
 
 
 def test_piper_builds_the_neural_voice(piper_build):

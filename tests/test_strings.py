@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import GUIDES, run_kguide
+from conftest import GUIDES, build_fixture, run_kguide
 from pdftools import link_annotations, outline, struct_elements, text
 
 from kguide import booklet
@@ -224,10 +224,7 @@ def _pdf_words(pdf: Path) -> str:
 
 @pytest.fixture(scope="module")
 def es_build(tmp_path_factory, tts_cache) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    result = run_kguide("build", str(GUIDES / "mini-es"), "--out", str(out), "--cache-dir", str(tts_cache))
-    assert result.code == 0, result.err
-    return out / "mini-es"
+    return build_fixture(tmp_path_factory, tts_cache, "mini-es")
 
 
 def _outputs(build: Path, guide_dir: Path) -> dict[str, str]:
