@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from .locale.data import Locale, resolve
+from .locale.strings import primary
 
 CONFIG_NAME = "guide.toml"
 
@@ -109,7 +110,7 @@ LANGUAGE_LIMITS = {"es": FormulaLimits(inflesz=55.0)}
 
 def reading_language(language: str) -> str:
     """The primary subtag of a language tag, lower case: "es-US" -> "es"."""
-    return language.split("-")[0].lower()
+    return primary(language)
 
 
 def formula_problems(reading: object, language: str) -> list[tuple[tuple[str, ...], str]]:

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from .locale import phones
 from .locale.data import Locale, resolve
+from .locale.strings import primary
 
 # Abbreviations that never end a sentence when followed by more text.
 ABBREVIATIONS = {
@@ -104,14 +105,14 @@ _END = re.compile(r"([.!?]+)([\"'\u201d\u2019\u00bb)\]]*)(\s+)")
 
 
 def _spanish(language: str) -> bool:
-    return language.lower().split("-")[0] == "es"
+    return primary(language) == "es"
 
 
 def digits(text: str, *, language: str = "en-US") -> str:
     """The digits of `text` as words, one by one: "988" -> "nine eight eight" ("nueve ocho
     ocho" in Spanish). In a language with no digit names here, the digits themselves, spaced,
     for the voice to say in its own language: never English words in another language."""
-    if language.lower().split("-")[0] not in ("en", "es"):
+    if primary(language) not in ("en", "es"):
         return " ".join(d for d in text if d.isdigit())
     names = DIGITS_ES if _spanish(language) else DIGITS
     return " ".join(names[int(d)] for d in text if d.isdigit())
@@ -256,9 +257,8 @@ def split_sentences(text: str, *, language: str = "en-US") -> list[Span]:
     """Split a block of prose into sentences, keeping each one's start offset."""
     spans: list[Span] = []
     start = 0
-    primary = language.split("-")[0].lower()
-    abbreviations = LANGUAGE_ABBREVIATIONS.get(primary, ABBREVIATIONS)
-    times = LANGUAGE_TIME_ABBREVIATIONS.get(primary, TIME_ABBREVIATIONS)
+    abbreviations = LANGUAGE_ABBREVIATIONS.get(primary(language), ABBREVIATIONS)
+    times = LANGUAGE_TIME_ABBREVIATIONS.get(primary(language), TIME_ABBREVIATIONS)
     for match in _END.finditer(text):
         end = match.end(2)
         if not _is_boundary(text, match, abbreviations, times):

@@ -33,8 +33,9 @@ class UnknownLanguage(ValueError):
 
 
 def primary(language: str) -> str:
-    """The primary subtag of a BCP 47 tag, lowercase: "es-US" -> "es"."""
-    return language.split("-", 1)[0].lower()
+    """The primary subtag of a BCP 47 tag, lowercase: "es-US" -> "es" (also "es_MX", as Piper
+    writes it)."""
+    return language.replace("_", "-").split("-", 1)[0].lower()
 
 
 def languages() -> list[str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import GuideError, Problem
 from ..limits import UnsafePattern, compile_pattern, substitute
 from ..locale.data import Locale, resolve
+from ..locale.strings import primary
 from ..text import digits, phone_groups, phone_spans
 from . import phonemes, spanish
 
@@ -52,7 +53,7 @@ class Lexicon:
 
     @property
     def primary(self) -> str:
-        return self.language.lower().split("-")[0]
+        return primary(self.language)
 
     def merged(self, other: Lexicon) -> Lexicon:
         return Lexicon(
@@ -134,7 +135,7 @@ def _parse(text: str, path: Path) -> Lexicon:
 def default_lexicon(language: str = "en-US") -> Lexicon:
     """kguide's own lexicon for a language tag (by its primary subtag); empty for a language
     kguide has none for, so no English entry is ever said in another language."""
-    name = DEFAULT_LEXICONS.get(language.lower().split("-")[0])
+    name = DEFAULT_LEXICONS.get(primary(language))
     if name is None:
         return Lexicon(language=language)
     resource = files("kguide").joinpath("data").joinpath(name)
@@ -159,7 +160,7 @@ _PLUS = {"en": "plus", "es": "más"}
 def _phone(written: str, locale: Locale, language: str) -> str:
     groups = phone_groups(written, locale=locale)
     said = ", ".join(digits(group, language=language) for group in groups)
-    plus = _PLUS.get(language.lower().split("-")[0], "+")
+    plus = _PLUS.get(primary(language), "+")
     return f"{plus} {said}" if groups and groups[0].startswith("+") else said
 
 
@@ -172,7 +173,7 @@ def _numbers(text: str, locale: Locale, language: str) -> str:
 
 def _url(match: re.Match, language: str = "en-US") -> str:
     url = re.sub(r"^https?://", "", match.group())
-    for mark, word in _URL_WORDS.get(language.lower().split("-")[0], {}).items():
+    for mark, word in _URL_WORDS.get(primary(language), {}).items():
         url = url.replace(mark, word)
     return url
 

@@ -16,12 +16,9 @@ from pathlib import Path
 from ..config import CONFIG_NAME
 from ..configfile import key_line
 from ..errors import GuideError, Problem
+from ..locale.strings import primary
 
 _NAMES = {"en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese"}
-
-
-def primary(tag: str) -> str:
-    return tag.lower().replace("_", "-").split("-")[0]
 
 
 def pick_engine(engine: str, voice: str, language: str) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..locale.strings import primary
 from ..text import WORD_RE, words
 from .formulas import syllable_counter
 
@@ -33,7 +34,7 @@ _JOINS = {
 def frequency(word: str, language: str = "en") -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, language.split("-")[0])
+    return zipf_frequency(word, primary(language))
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def split_point(sentence: str, language: str = "en") -> str | None:
     starts = [start for start, _ in spans]
     middle = len(sentence) / 2
     best = None
-    joins = _JOINS.get(language.split("-")[0].lower())
+    joins = _JOINS.get(primary(language))
     if joins is None:
         return None
     for match in joins.finditer(sentence):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..locale.strings import primary
 from ..model import Guide, Heading, ListBlock, Note, Styled, iter_blocks
 from .glossary import is_glossary
 from .pemat_words import ENGLISH, PEMAT_WORDS, PematWords
@@ -69,7 +70,7 @@ def _rounded(value: float | None) -> float | None:
 
 def judge(guide: Guide, passages: list[Passage], uses: dict[str, TermUse]) -> Pemat:
     language = guide.config.language
-    words = PEMAT_WORDS.get(language.split("-")[0].lower(), ENGLISH)
+    words = PEMAT_WORDS.get(primary(language), ENGLISH)
     sentences = [(p, s) for p in passages for s in p.sentences]
     very_short = sum(p.words for p in passages) <= VERY_SHORT_WORDS and _top_paragraphs(guide) <= 2
     return Pemat(

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import GuideError, Problem
+from ..locale.strings import primary
 from ..text import word_spans
 
 GUIDE_LIST = "plain_words.tsv"
@@ -195,7 +196,7 @@ def _parse(text: str, path: Path) -> dict[str, Entry | None]:
 def guide_word_list(guide) -> WordList:
     """The shipped list, updated by the guide's own plain_words.tsv if it has one (read with
     the guide, into the model)."""
-    language = guide.config.language.split("-")[0].lower()
+    language = primary(guide.config.language)
     entries = dict(_shipped(language))
     if GUIDE_LIST in guide.texts:
         entries.update(_parse(guide.texts[GUIDE_LIST], guide.folder / GUIDE_LIST))
