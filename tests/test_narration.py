@@ -90,7 +90,8 @@ def test_default_pronunciations(written, spoken):
 def _folder(path):
     """A guide's optional inputs as the loader reads them into the model."""
     texts = {"lexicon.toml": (path / "lexicon.toml").read_text(encoding="utf-8")}
-    return SimpleNamespace(folder=path, texts=texts, locale=resolve("en-US"))
+    config = SimpleNamespace(language="en-US")
+    return SimpleNamespace(folder=path, texts=texts, config=config, locale=resolve("en-US"))
 
 
 def test_guide_lexicon_adds_and_overrides(tmp_path):

@@ -146,11 +146,10 @@ def default_lexicon(language: str = "en-US") -> Lexicon:
 def guide_lexicon(guide) -> Lexicon:
     """kguide's defaults for the guide's language, plus the guide's own lexicon.toml when it
     has one (read with the guide, into the model)."""
-    config = getattr(guide, "config", None)  # a bare folder with texts (tests) reads as English
-    lexicon = default_lexicon(config.language if config else "en-US")
+    lexicon = default_lexicon(guide.config.language)
     if LEXICON_NAME in guide.texts:
         lexicon = lexicon.merged(_parse(guide.texts[LEXICON_NAME], guide.folder / LEXICON_NAME))
-    return dataclasses.replace(lexicon, locale=getattr(guide, "locale", None))
+    return dataclasses.replace(lexicon, locale=guide.locale)
 
 
 # Said before the country code of an international number, per primary language subtag.
