@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 
+import pytest
 from conftest import GUIDES, ROOT, run_kguide
 
 from kguide import booklet
@@ -69,11 +70,12 @@ def test_a_layout_decision_the_layout_does_not_confirm_is_laid_out_afresh(tmp_pa
 
 def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monkeypatch):
     """The limiter catches true peaks, so the default calibration levels the Piper voice's
-    tracks within -16 LUFS +/- the tolerance and under the ceiling in the first encode."""
-    from kguide.narration import audio, level
+    tracks within -16 LUFS +/- the tolerance and under the ceiling in the first encode; the
+    figures gated from the pieces' measurements are those of the joined files."""
+    from kguide.narration import audio, level, narrate, pieces
     from kguide.narration.cache import SegmentCache
     from kguide.narration.engines import make_engine
-    from kguide.narration.script import HEAD_SILENCE, TAIL_SILENCE, build_script
+    from kguide.narration.script import build_script
     from kguide.narration.spoken import guide_lexicon
 
     guide = load_guide(GUIDES / "spoken").bind()
@@ -81,26 +83,36 @@ def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monk
     engine = make_engine("piper", voice.voice, voice.rate, guide.config.language)
     tracks = build_script(guide, guide_lexicon(guide).for_engine(engine.describe()), voice.rate)
     cache = SegmentCache(tts_cache / "tts", engine)
+    store = pieces.PieceCache(tmp_path / "pieces", "test")
     encodes = []
-    real = level.encode_both
-    monkeypatch.setattr(level, "encode_both", lambda *args: encodes.append(args) or real(*args))
+    real = level.make_pieces
+    monkeypatch.setattr(level, "make_pieces", lambda *args: encodes.append(args) or real(*args))
     for track in tracks:
-        raw = tmp_path / f"{track.stem}.wav"
-        parts = [(cache.get(s.spoken), s.pause_ms) for s in track.segments]
-        audio.join_wavs(parts, raw, HEAD_SILENCE, TAIL_SILENCE)
+        plan = narrate.pieces_of(track, [cache.get(s.spoken) for s in track.segments])
         encodes.clear()
-        leveled = level.level_track(raw, tmp_path / "t.mp3", tmp_path / "t.m4a", level.Calibration())
+        source_level = narrate.speech_level(plan, tmp_path / "speech.wav")
+        leveled = level.level_track(plan, source_level, level.Calibration(), store, tmp_path / "work")
         assert len(encodes) == 1, track.stem
-        for measured in (
-            audio.measure_loudness(tmp_path / "t.mp3"),
-            audio.measure_loudness(tmp_path / "t.m4a"),
+        mp3, aac = tmp_path / "t.mp3", tmp_path / "t.aac"
+        mp3.write_bytes(b"".join(p.mp3.read_bytes() for p in leveled.pieces))
+        aac.write_bytes(b"".join(p.aac.read_bytes() for p in leveled.pieces))
+        for measured, gated in (
+            (audio.measure_loudness(mp3), leveled.mp3),
+            (audio.measure_loudness(aac), leveled.aac),
         ):
             assert abs(measured.integrated - audio.TARGET_LUFS) <= audio.LOUDNESS_TOLERANCE, track.stem
             assert measured.true_peak <= audio.MAX_TP, track.stem
-        assert leveled.mp3.true_peak <= audio.MAX_TP
+            assert gated.integrated == pytest.approx(measured.integrated, abs=0.1), track.stem
+            assert gated.true_peak == pytest.approx(measured.true_peak, abs=0.1), track.stem
+        # the same track again: every piece comes from the cache
+        encodes.clear()
+        again = level.level_track(plan, source_level, level.Calibration(), store, tmp_path / "work")
+        assert encodes == [] and [p.mp3 for p in again.pieces] == [p.mp3 for p in leveled.pieces]
         # the limiter holds true peaks (between samples too) at its ceiling, before encoding
         limited = tmp_path / "limited.wav"
-        chain = level.leveling_filter(4.0, level.Calibration().ceiling_db)
+        chain = pieces.leveling_filter(4.0, level.Calibration().ceiling_db)
+        raw = tmp_path / "speech.wav"
+        audio.join_wavs([(piece.source, piece.trail_ms) for piece in plan], raw, 0, 0)
         audio._ffmpeg("-y", "-i", str(raw), "-af", chain, "-c:a", "pcm_s16le", str(limited))
         assert audio.measure_loudness(limited).true_peak <= level.Calibration().ceiling_db + 0.2, track.stem
 

@@ -21,9 +21,9 @@ TARGET_LUFS = -16.0
 TARGET_TP = -1.5  # dBTP aimed at; the convention's ceiling is -1
 MAX_TP = -1.0  # dBTP: no file kguide writes goes over it
 LOUDNESS_TOLERANCE = 0.8  # LU either side of the target accepted in each file (the convention: 1)
-SAMPLE_RATE = 44100
-MP3_BITRATE = "96k"
-AAC_BITRATE = "64k"
+SAMPLE_RATE = 22050  # the voices' own rate: nothing above 11 kHz to keep
+MP3_BITRATE = "64k"
+AAC_BITRATE = "48k"
 
 
 def settings() -> dict:
@@ -36,7 +36,7 @@ def settings() -> dict:
         "rate": SAMPLE_RATE,
         "bitrate": MP3_BITRATE,
         "aac_bitrate": AAC_BITRATE,
-        "version": 7,
+        "version": 9,
     }
 
 

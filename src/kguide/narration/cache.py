@@ -111,7 +111,7 @@ def _worker_synthesize(spoken: str, path: str) -> None:
 @dataclass(frozen=True)
 class CachedTrack:
     mp3: Path
-    m4a: Path
+    aac: Path  # ADTS
     meta: dict
 
 
@@ -136,25 +136,25 @@ class TrackCache:
         return hashlib.sha256(f"{self._prefix}\n{data}".encode()).hexdigest()
 
     def paths(self, key: str) -> tuple[Path, Path]:
-        """Where the entry's MP3 and AAC (MP4) files are kept."""
-        return self.folder / f"{key}.mp3", self.folder / f"{key}.m4a"
+        """Where the entry's MP3 and AAC (ADTS) files are kept."""
+        return self.folder / f"{key}.mp3", self.folder / f"{key}.aac"
 
     def get(self, key: str) -> CachedTrack | None:
-        mp3, m4a = self.paths(key)
+        mp3, aac = self.paths(key)
         meta = self.folder / f"{key}.json"
-        if not (mp3.is_file() and m4a.is_file() and meta.is_file()):
+        if not (mp3.is_file() and aac.is_file() and meta.is_file()):
             return None
         try:
-            return CachedTrack(mp3, m4a, json.loads(meta.read_text(encoding="utf-8")))
+            return CachedTrack(mp3, aac, json.loads(meta.read_text(encoding="utf-8")))
         except ValueError:
             return None
 
-    def put(self, key: str, mp3: Path, m4a: Path, meta: dict) -> None:
+    def put(self, key: str, mp3: Path, aac: Path, meta: dict) -> None:
         """Store a track; the JSON goes last, so an entry is complete once it is there."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for suffix, data in (
             (".mp3", mp3.read_bytes()),
-            (".m4a", m4a.read_bytes()),
+            (".aac", aac.read_bytes()),
             (".json", json.dumps(meta).encode()),
         ):
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")

@@ -98,7 +98,7 @@ class Pyttsx3Engine:
         }
 
     def synthesize(self, text: str, target: Path) -> None:
-        for _attempt in range(2):
+        for _attempt in range(3):  # eSpeak NG now and then ends a run having written nothing
             target.unlink(missing_ok=True)
             with contextlib.redirect_stdout(io.StringIO()):
                 self._engine.save_to_file(text, str(target))

@@ -1,14 +1,13 @@
-"""One track's WAV -> leveled MP3 and AAC, measured after encoding.
+"""One track leveled: one gain and a peak limiter for the whole track, its pieces encoded and
+measured after encoding (`pieces`).
 
 A fixed gain and a peak limiter (run oversampled, so it limits true peaks): the voice keeps its
 natural rise and fall, and the limiter only catches the peaks that the gain would push past its
-ceiling. One ffmpeg run levels the track and
-encodes both files; both are then measured with ffmpeg's EBU R128 meter. Limiting and encoding
-each take a little loudness, and encoding raises true peaks over the limiter's sample-peak
-ceiling: how much is a property of the voice, so what the first track shows (the calibration) is
-kept in the cache and every later track is leveled right in one pass. A track that still misses
-(-16 LUFS +/- the tolerance, true peak at most -1 dBTP in both files) is leveled again with the
-gain and ceiling corrected from its own measurements.
+ceiling. Limiting and encoding each take a little loudness: how much is a property of the voice,
+so what the first tracks show (the calibration) is kept in the cache and every later track is
+leveled right in one pass. A track that still misses (-16 LUFS +/- the tolerance, true peak at
+most -1 dBTP in both files) is leveled again with the gain and ceiling corrected from its own
+measurements.
 """
 
 from __future__ import annotations
@@ -17,28 +16,13 @@ import hashlib
 import json
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .audio import (
-    AAC_BITRATE,
-    LOUDNESS_TOLERANCE,
-    MAX_TP,
-    MP3_BITRATE,
-    SAMPLE_RATE,
-    TARGET_LUFS,
-    TARGET_TP,
-    Loudness,
-    _ffmpeg,
-    measure_loudness,
-)
+from .audio import LOUDNESS_TOLERANCE, MAX_TP, TARGET_LUFS, TARGET_TP, Loudness
+from .pieces import Encoded, Piece, PieceCache, digest, integrated, loudness_range, make_pieces
 
 ATTEMPTS = 6
-# The limiter's rate, in multiples of the output rate: voices speak at 16 to 22 kHz, so this is
-# four times their own rate or more, enough to see the peaks between samples (twice costs twice
-# the limiter's time for the same measured true peaks).
-OVERSAMPLE = 2
 FIRST_SLOPE = 0.7  # a limiter working on speech gives back about this much of a dB of gain
 
 
@@ -84,6 +68,10 @@ def typical(calibrations: list[Calibration]) -> Calibration:
 
 @dataclass(frozen=True)
 class Leveled:
+    """A leveled track: its encoded pieces in order, each file's loudness (gated from the
+    pieces' measurements) and what the voice showed (the calibration)."""
+
+    pieces: list[Encoded]
     mp3: Loudness
     aac: Loudness
     calibration: Calibration
@@ -93,35 +81,55 @@ def _within(level: Loudness) -> bool:
     return abs(level.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE and level.true_peak <= MAX_TP - 0.1
 
 
-def level_track(source: Path, mp3: Path, m4a: Path, calibration: Calibration) -> Leveled:
-    """Level `source` to the target; write it as MP3 (untagged) and AAC in MP4; measure both."""
-    source_level = measure_loudness(source, peak=False).integrated
+def track_loudness(pieces: list[Encoded], kind: str) -> Loudness:
+    """The loudness of `pieces` joined, from their measurements after encoding."""
+    blocks = [block for piece in pieces for block in piece.meta[kind]["blocks"]]
+    peak = max((piece.meta[kind]["true_peak"] for piece in pieces), default=-200.0)
+    return Loudness(integrated(blocks), peak, loudness_range(blocks))
+
+
+def level_track(
+    plan: list[Piece], source_level: float, calibration: Calibration, cache: PieceCache, work: Path
+) -> Leveled:
+    """Level the pieces of one track (whose speech measures `source_level` LUFS) to the target
+    with one gain and ceiling for the whole track: encoded and measured piece by piece (pieces
+    already in `cache` are not encoded again), corrected from the track's measurements when it
+    misses. The first gain is rounded to half a dB, so that an edit that moves the track's
+    loudness a little keeps the gain, and with it every other piece."""
+    digests = [digest(piece.source) for piece in plan]
     if source_level < -70:  # silence: nothing to level
-        encode_both(source, 0.0, calibration.ceiling_db, mp3, m4a)
-        return Leveled(*_measure_both(mp3, m4a), calibration)
+        pieces = _encoded(plan, digests, 0.0, calibration.ceiling_db, cache, work)
+        return Leveled(pieces, track_loudness(pieces, "mp3"), track_loudness(pieces, "aac"), calibration)
     base = TARGET_LUFS - source_level
-    gain, ceiling = base + calibration.loss, calibration.ceiling_db
+    gain, ceiling = round((base + calibration.loss) * 2) / 2, calibration.ceiling_db
     tries: list[tuple[float, float]] = []  # (gain, mean loudness of the two files)
     for _attempt in range(ATTEMPTS):
-        encode_both(source, gain, ceiling, mp3, m4a)
-        levels = _measure_both(mp3, m4a)
+        pieces = _encoded(plan, digests, gain, ceiling, cache, work)
+        levels = track_loudness(pieces, "mp3"), track_loudness(pieces, "aac")
+        reached = sum(level.integrated for level in levels) / 2
         if all(_within(level) for level in levels):
             break
         overshoot = max(level.true_peak for level in levels) - TARGET_TP
         if overshoot > 0:  # a lower ceiling changes how the limiter responds: start afresh
             ceiling -= overshoot + 0.1
             tries = []
-        reached = sum(level.integrated for level in levels) / 2
         tries.append((gain, reached))
-        gain += (TARGET_LUFS - reached) / _slope(tries)
-    return Leveled(*levels, Calibration(round(gain - base, 3), round(ceiling, 3)))
+        gain = round(gain + (TARGET_LUFS - reached) / _slope(tries), 2)
+    loss = source_level + gain - reached
+    return Leveled(pieces, *levels, Calibration(round(loss, 3), round(ceiling, 3)))
 
 
-def _measure_both(mp3: Path, m4a: Path) -> tuple[Loudness, Loudness]:
-    """Both files at once (each ffmpeg meter is single-threaded): an edited track is ready sooner."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        mp3_level = pool.submit(measure_loudness, mp3)
-        return mp3_level.result(), measure_loudness(m4a)
+def _encoded(
+    plan: list[Piece], digests: list[str], gain: float, ceiling: float, cache: PieceCache, work: Path
+) -> list[Encoded]:
+    keys = [cache.key(piece, d, gain, ceiling) for piece, d in zip(plan, digests, strict=True)]
+    found = {key: cache.get(key) for key in dict.fromkeys(keys)}
+    todo = [(piece, key) for piece, key in zip(plan, keys, strict=True) if found[key] is None]
+    if todo:
+        found.update(
+            make_pieces(list({key: (p, key) for p, key in todo}.values()), gain, ceiling, cache, work)
+        )
+    return [found[key] for key in keys]
 
 
 def _slope(tries: list[tuple[float, float]]) -> float:
@@ -133,58 +141,3 @@ def _slope(tries: list[tuple[float, float]]) -> float:
     if abs(g1 - g0) < 1e-6:
         return 1.0
     return min(1.0, max(0.2, (r1 - r0) / (g1 - g0)))
-
-
-def leveling_filter(gain: float, ceiling_db: float) -> str:
-    """The ffmpeg filter chain that levels a track (its output at the output rate).
-
-    The limiter works on the signal oversampled, so that it catches the peaks between samples
-    too (true peaks): the encoded files' true peaks then sit a steady distance under the
-    target, and nearly every track is right after one encode."""
-    ceiling = 10 ** (ceiling_db / 20)
-    return (
-        f"volume={gain:.2f}dB,aresample={SAMPLE_RATE * OVERSAMPLE},"
-        f"alimiter=limit={ceiling:.4f}:level=0:attack=5:release=50,aresample={SAMPLE_RATE}"
-    )
-
-
-def encode_both(source: Path, gain: float, ceiling_db: float, mp3: Path, m4a: Path) -> None:
-    """Gain and limiter, then the MP3 and the AAC from the same leveled signal, in one run."""
-    chain = f"[0:a]{leveling_filter(gain, ceiling_db)},asplit=2[m][a]"
-    rate = ["-ar", str(SAMPLE_RATE), "-ac", "1"]
-    _ffmpeg(
-        "-y",
-        "-i",
-        str(source),
-        "-filter_complex",
-        chain,
-        "-map",
-        "[m]",
-        "-c:a",
-        "libmp3lame",
-        "-b:a",
-        MP3_BITRATE,
-        # LAME's fast mode: about half the time of its default, and the same for speech at 96 kb/s
-        "-compression_level",
-        "7",
-        *rate,
-        "-id3v2_version",
-        "3",
-        "-map_metadata",
-        "-1",
-        str(mp3),
-        "-map",
-        "[a]",
-        "-c:a",
-        "aac",
-        # ffmpeg's "fast" AAC coder: about three times quicker than its default, and speech at
-        # 64 kb/s sounds the same.
-        "-aac_coder",
-        "fast",
-        "-b:a",
-        AAC_BITRATE,
-        *rate,
-        "-map_metadata",
-        "-1",
-        str(m4a),
-    )

@@ -21,6 +21,7 @@ from ..model import Guide
 from . import audio
 from .cache import CachedTrack, Progress, SegmentCache, TrackCache
 from .level import Calibration, Calibrations, level_track, typical
+from .pieces import Piece, PieceCache, integrated, loudness_range, with_info_frame
 from .script import HEAD_SILENCE, TAIL_SILENCE, Track
 from .whole import Album, tag_track, write_m4b, write_whole_mp3
 
@@ -170,21 +171,55 @@ def make_tracks(
 def _finish(
     track: Track, key: str, cache: SegmentCache, finished: TrackCache, work: Path, calibration: Calibration
 ) -> tuple[CachedTrack, Calibration]:
-    """Stage 3 for one track: join its segments, level and encode, measure, cache."""
-    raw = work / f"{track.stem}.raw.wav"
-    cues = audio.join_wavs(
-        [(cache.get(s.spoken), s.pause_ms) for s in track.segments], raw, HEAD_SILENCE, TAIL_SILENCE
-    )
-    mp3, m4a = work / f"{track.stem}.mp3", work / f"{track.stem}.m4a"
-    leveled = level_track(raw, mp3, m4a, calibration)
+    """Stage 3 for one track: measure its speech, level and encode its pieces (those not in the
+    piece cache), join them by copying frames, cache the track."""
+    sources = [cache.get(s.spoken) for s in track.segments]
+    plan = pieces_of(track, sources)
+    level = speech_level(plan, work / f"{track.stem}.raw.wav")
+    pieces = PieceCache(finished.folder.parent / "pieces", finished.description)
+    leveled = level_track(plan, level, calibration, pieces, work / track.stem)
+    mp3, aac = work / f"{track.stem}.mp3", work / f"{track.stem}.aac"
+    cues, offset = [], 0
+    frames = []
+    with open(aac, "wb") as aac_out:
+        for piece in leveled.pieces:
+            frames.append(piece.mp3.read_bytes())
+            aac_out.write(piece.aac.read_bytes())
+            begin, end = piece.meta["speech"]
+            cues.append(((offset + begin) / audio.SAMPLE_RATE, (offset + end) / audio.SAMPLE_RATE))
+            offset += piece.mp3_samples
+    mp3.write_bytes(with_info_frame(b"".join(frames), mp3))
     meta = {
-        "seconds": audio.duration(mp3),
+        "seconds": offset / audio.SAMPLE_RATE,
+        "aac_seconds": sum(p.aac_samples for p in leveled.pieces) / audio.SAMPLE_RATE,
         "cues": cues,
         "loudness": leveled.mp3.to_dict(),
         "aac_loudness": leveled.aac.to_dict(),
+        "blocks": {
+            kind: [b for p in leveled.pieces for b in p.meta[kind]["blocks"]] for kind in ("mp3", "aac")
+        },
     }
-    finished.put(key, mp3, m4a, meta)
+    finished.put(key, mp3, aac, meta)
     return CachedTrack(*finished.paths(key), meta), leveled.calibration
+
+
+def pieces_of(track: Track, sources: list[Path]) -> list[Piece]:
+    """The pieces of a track: each segment's speech (`sources`) with the pause after it, the
+    room tone before the first and after the last."""
+    last = len(sources) - 1
+    return [
+        Piece(path, HEAD_SILENCE if i == 0 else 0, TAIL_SILENCE if i == last else s.pause_ms)
+        for i, (path, s) in enumerate(zip(sources, track.segments, strict=True))
+    ]
+
+
+def speech_level(plan: list[Piece], scratch: Path) -> float:
+    """The integrated loudness (LUFS) of the track's speech as the voice made it."""
+    audio.join_wavs([(piece.source, piece.trail_ms) for piece in plan], scratch, 0, 0)
+    try:
+        return audio.measure_loudness(scratch, peak=False).integrated
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 def _album(guide: Guide, cover: Path | None) -> Album:
@@ -216,47 +251,46 @@ def join_whole(
     audio_dir: Path,
     album: Album,
 ) -> GuideAudio:
-    """Stage 5: the whole guide as one MP3 and one M4B, joined without re-encoding. Their
-    loudness is that of the measured tracks they are made of (the tests measure the files)."""
-    chapters, start = [], 0.0
-    for track in ordered:
-        chapters.append((start, start + track.seconds, track.title))
-        start += track.seconds
+    """Stage 5: the whole guide as one MP3 and one M4B, joined without re-encoding, each with
+    chapters at its own track boundaries (AAC and MP3 frames differ in length). Their loudness
+    is gated from the measurements of the pieces they are made of."""
+    chapters = _chapters([(t.seconds, t.title) for t in ordered])
+    book = _chapters(
+        [(parts[t.stem].meta["aac_seconds"], r.title) for t, r in zip(tracks, ordered, strict=True)]
+    )
     whole, m4b = audio_dir / f"{name}.mp3", audio_dir / f"{name}.m4b"
-    write_whole_mp3([parts[t.stem].mp3 for t in tracks], whole, album, chapters)
-    write_m4b([parts[t.stem].m4a for t in tracks], m4b, album, chapters)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two ffmpeg processes
+        joined = pool.submit(write_whole_mp3, [parts[t.stem].mp3 for t in tracks], whole, album, chapters)
+        write_m4b([parts[t.stem].aac for t in tracks], m4b, album, book)
+        joined.result()
     cues = tuple(
         (offset + begin, offset + end)
         for (offset, _, _), r in zip(chapters, ordered, strict=True)
         for begin, end in r.cues
     )
     words = sum(t.words for t in tracks)
-    aac = [
-        (_loudness(parts[t.stem].meta["aac_loudness"]), r.seconds)
-        for t, r in zip(tracks, ordered, strict=True)
-    ]
+
+    def measured(kind: str) -> audio.Loudness:
+        blocks = [b for t in tracks for b in parts[t.stem].meta["blocks"][kind]]
+        peak = max(
+            parts[t.stem].meta[f"{'aac_' if kind == 'aac' else ''}loudness"]["true_peak_dbtp"] for t in tracks
+        )
+        return audio.Loudness(integrated(blocks), peak, loudness_range(blocks))
+
     return GuideAudio(
         ordered,
-        TrackAudio(
-            name,
-            album.title,
-            f"audio/{whole.name}",
-            audio.duration(whole),
-            words,
-            audio.combined_loudness([(r.loudness, r.seconds) for r in ordered]),
-            cues,
-        ),
-        TrackAudio(
-            name,
-            album.title,
-            f"audio/{m4b.name}",
-            audio.duration(m4b),
-            words,
-            audio.combined_loudness(aac),
-            cues,
-        ),
+        TrackAudio(name, album.title, f"audio/{whole.name}", chapters[-1][1], words, measured("mp3"), cues),
+        TrackAudio(name, album.title, f"audio/{m4b.name}", book[-1][1], words, measured("aac"), cues),
         chapters,
     )
+
+
+def _chapters(lengths: list[tuple[float, str]]) -> list[tuple[float, float, str]]:
+    out, start = [], 0.0
+    for seconds, title in lengths:
+        out.append((start, start + seconds, title))
+        start += seconds
+    return out
 
 
 def _loudness(data: dict) -> audio.Loudness:

@@ -78,9 +78,9 @@ def write_whole_mp3(sources: list[Path], target: Path, album: Album, chapters: l
 
 
 def write_m4b(sources: list[Path], target: Path, album: Album, chapters: list[Chapter]) -> None:
-    """Join the AAC tracks into an M4B with chapters, then tag it as an audiobook (mutagen):
+    """Join the AAC (ADTS) tracks into an M4B with chapters, then tag it as an audiobook (mutagen):
     title, album, artist, genre, description, media kind 2 (audiobook) and the cover."""
-    _join(sources, target, {"title": album.title}, chapters, ["-f", "ipod"])
+    _join(sources, target, {"title": album.title}, chapters, ["-bsf:a", "aac_adtstoasc", "-f", "ipod"])
     book = MP4(str(target))
     book["\xa9nam"] = [album.title]
     book["\xa9alb"] = [album.title]
