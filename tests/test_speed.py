@@ -133,3 +133,48 @@ def test_a_rebuild_after_one_sentence_is_edited_speaks_that_sentence_only(tmp_pa
     assert "(1 segments spoken," in result.err, result.err
     manifest = json.loads((out / "spoken" / "manifest.json").read_text())
     assert manifest  # the rebuild finished and was recorded
+
+
+def _pieces(cache) -> set[str]:
+    return {p.stem for p in (cache / "pieces").rglob("*.json")}
+
+
+def test_a_rebuild_after_one_sentence_is_edited_encodes_only_the_pieces_it_changed(tmp_path):
+    """A new sentence is encoded, and the one before it (its pause after changed); every other
+    piece of the track comes from the cache, at the gain it was encoded with."""
+    guide = tmp_path / "mini"
+    shutil.copytree(GUIDES / "mini", guide)
+    cache = tmp_path / "cache"
+    build = ["build", str(guide), "--out", str(tmp_path / "out"), "--cache-dir", str(cache)]
+    assert run_kguide(*build).code == 0
+    before = _pieces(cache)
+    section = sorted(guide.glob("0*.md"))[0]
+    lines = section.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if i > 2 and line and line[0].isalpha())
+    lines[index] += " We are glad you are here."
+    section.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_kguide(*build)
+    assert result.code == 0, result.err
+    assert "(1 segments spoken," in result.err, result.err
+    assert 1 <= len(_pieces(cache) - before) <= 2
+
+
+def test_clinics_share_every_piece_but_those_that_name_the_clinic(tmp_path):
+    """The second clinic's build encodes only the sentences whose words differ from the first's."""
+    from kguide.narration.script import build_script
+    from kguide.narration.spoken import guide_lexicon
+
+    cache = tmp_path / "cache"
+    guide = load_guide(GUIDES / "clinics")
+    build = ["build", str(GUIDES / "clinics"), "--out", str(tmp_path / "out"), "--cache-dir", str(cache)]
+    assert run_kguide(*build, "--clinic", "lakeside").code == 0
+    first = _pieces(cache)
+    assert run_kguide(*build, "--clinic", "hilltop").code == 0
+    scripts = []
+    for clinic in ("lakeside", "hilltop"):
+        bound = guide.bind(clinic)
+        tracks = build_script(bound, guide_lexicon(bound), bound.config.voice.rate)
+        scripts.append({(t.stem, s.spoken, s.pause_ms) for t in tracks for s in t.segments})
+    differing = len(scripts[1] - scripts[0])
+    assert 0 < differing < len(scripts[1]) // 4
+    assert len(_pieces(cache) - first) == differing

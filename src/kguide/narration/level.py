@@ -57,6 +57,30 @@ class Calibrations:
         os.replace(tmp, self.path)
 
 
+class Gains:
+    """The gain each track (by file stem) was last leveled with, for this voice and these
+    settings: a later build keeps it while it is near what the track needs, so that the track's
+    other pieces come from the cache even when the calibration has moved since."""
+
+    def __init__(self, folder: Path, description: str):
+        digest = hashlib.sha256(description.encode()).hexdigest()[:24]
+        self.path = folder / f"gains-{digest}.json"
+
+    def load(self) -> dict[str, float]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def save(self, gains: dict[str, float]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(gains, f, sort_keys=True)
+        os.replace(tmp, self.path)
+
+
 def typical(calibrations: list[Calibration]) -> Calibration:
     """The median of what several tracks showed: one odd track (a short introduction with
     unusual peaks) does not set the start for every later track."""
@@ -75,6 +99,7 @@ class Leveled:
     mp3: Loudness
     aac: Loudness
     calibration: Calibration
+    gain: float = 0.0
 
 
 def _within(level: Loudness) -> bool:
@@ -89,19 +114,26 @@ def track_loudness(pieces: list[Encoded], kind: str) -> Loudness:
 
 
 def level_track(
-    plan: list[Piece], source_level: float, calibration: Calibration, cache: PieceCache, work: Path
+    plan: list[Piece],
+    source_level: float,
+    calibration: Calibration,
+    cache: PieceCache,
+    work: Path,
+    hint: float | None = None,
 ) -> Leveled:
     """Level the pieces of one track (whose speech measures `source_level` LUFS) to the target
     with one gain and ceiling for the whole track: encoded and measured piece by piece (pieces
     already in `cache` are not encoded again), corrected from the track's measurements when it
-    misses. The first gain is rounded to half a dB, so that an edit that moves the track's
-    loudness a little keeps the gain, and with it every other piece."""
+    misses. The first gain is rounded to half a dB, or is `hint` (the gain the track was last
+    leveled with), so that an edit that moves the track's loudness a little keeps the gain, and
+    with it every other piece."""
     digests = [digest(piece.source) for piece in plan]
     if source_level < -70:  # silence: nothing to level
         pieces = _encoded(plan, digests, 0.0, calibration.ceiling_db, cache, work)
         return Leveled(pieces, track_loudness(pieces, "mp3"), track_loudness(pieces, "aac"), calibration)
     base = TARGET_LUFS - source_level
-    gain, ceiling = round((base + calibration.loss) * 2) / 2, calibration.ceiling_db
+    ceiling = calibration.ceiling_db
+    gain = _settled_gain(plan, digests, base + calibration.loss, ceiling, cache, hint)
     tries: list[tuple[float, float]] = []  # (gain, mean loudness of the two files)
     for _attempt in range(ATTEMPTS):
         pieces = _encoded(plan, digests, gain, ceiling, cache, work)
@@ -116,7 +148,28 @@ def level_track(
         tries.append((gain, reached))
         gain = round(gain + (TARGET_LUFS - reached) / _slope(tries), 2)
     loss = source_level + gain - reached
-    return Leveled(pieces, *levels, Calibration(round(loss, 3), round(ceiling, 3)))
+    return Leveled(pieces, *levels, Calibration(round(loss, 3), round(ceiling, 3)), gain)
+
+
+def _settled_gain(
+    plan: list[Piece], digests: list[str], ideal: float, ceiling: float, cache: PieceCache, hint: float | None
+) -> float:
+    """The gain to level a track with: of the track's last gain (`hint`, while within 0.75 dB of
+    `ideal`) and the half dBs either side of `ideal`, the one the cache has most of the track's
+    pieces at; with none cached, the half dB nearest `ideal`. An edit, or a calibration that
+    has moved, then keeps the gain the track's other pieces were encoded with."""
+    nearest = round(ideal * 2) / 2
+    other = nearest + (0.5 if ideal > nearest else -0.5)
+    candidates = ([hint] if hint is not None and abs(hint - ideal) <= 0.75 else []) + [nearest, other]
+
+    def cached(gain: float) -> int:
+        return sum(
+            cache.has(cache.key(piece, d, gain, ceiling)) for piece, d in zip(plan, digests, strict=True)
+        )
+
+    counts = [cached(gain) for gain in candidates]
+    best = max(counts)
+    return candidates[counts.index(best)] if best else nearest
 
 
 def _encoded(

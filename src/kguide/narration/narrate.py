@@ -20,7 +20,7 @@ from ..locale.strings import strings_for
 from ..model import Guide
 from . import audio
 from .cache import CachedTrack, Progress, SegmentCache, TrackCache
-from .level import Calibration, Calibrations, level_track, typical
+from .level import Calibration, Calibrations, Gains, Leveled, level_track, typical
 from .pieces import Piece, PieceCache, integrated, loudness_range, with_info_frame
 from .script import HEAD_SILENCE, TAIL_SILENCE, Track
 from .whole import Album, tag_track, write_m4b, write_whole_mp3
@@ -156,28 +156,40 @@ def make_tracks(
     runs in processes of its own) while the next is spoken, and cache them."""
     store = Calibrations(finished.folder, finished.description)
     known = store.load()
+    gains = Gains(finished.folder, finished.description)
+    last = gains.load()
     futures: dict[str, Future] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for track, key in _spoken(todo, cache, progress):
             futures[track.stem] = pool.submit(
-                _finish, track, key, cache, finished, work, known or Calibration()
+                _finish, track, key, cache, finished, work, known or Calibration(), last.get(track.stem)
             )
     results = [future.result() for future in futures.values()]
     if known is None and results:  # what these tracks showed about this voice, for next time
-        store.save(typical([calibration for _, calibration in results]))
+        store.save(typical([leveled.calibration for _, leveled in results]))
+    if results:
+        gains.save(
+            {**last, **{stem: leveled.gain for stem, (_, leveled) in zip(futures, results, strict=True)}}
+        )
     return {stem: made for stem, (made, _) in zip(futures, results, strict=True)}
 
 
 def _finish(
-    track: Track, key: str, cache: SegmentCache, finished: TrackCache, work: Path, calibration: Calibration
-) -> tuple[CachedTrack, Calibration]:
+    track: Track,
+    key: str,
+    cache: SegmentCache,
+    finished: TrackCache,
+    work: Path,
+    calibration: Calibration,
+    hint: float | None,
+) -> tuple[CachedTrack, Leveled]:
     """Stage 3 for one track: measure its speech, level and encode its pieces (those not in the
     piece cache), join them by copying frames, cache the track."""
     sources = [cache.get(s.spoken) for s in track.segments]
     plan = pieces_of(track, sources)
     level = speech_level(plan, work / f"{track.stem}.raw.wav")
     pieces = PieceCache(finished.folder.parent / "pieces", finished.description)
-    leveled = level_track(plan, level, calibration, pieces, work / track.stem)
+    leveled = level_track(plan, level, calibration, pieces, work / track.stem, hint)
     mp3, aac = work / f"{track.stem}.mp3", work / f"{track.stem}.aac"
     cues, offset = [], 0
     frames = []
@@ -200,7 +212,7 @@ def _finish(
         },
     }
     finished.put(key, mp3, aac, meta)
-    return CachedTrack(*finished.paths(key), meta), leveled.calibration
+    return CachedTrack(*finished.paths(key), meta), leveled
 
 
 def pieces_of(track: Track, sources: list[Path]) -> list[Piece]:

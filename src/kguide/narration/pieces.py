@@ -79,6 +79,9 @@ class PieceCache:
     def _base(self, key: str) -> Path:
         return self.folder / key[:2] / key
 
+    def has(self, key: str) -> bool:
+        return self._base(key).with_suffix(".json").is_file()
+
     def get(self, key: str) -> Encoded | None:
         base = self._base(key)
         mp3, aac, meta = base.with_suffix(".mp3"), base.with_suffix(".aac"), base.with_suffix(".json")
