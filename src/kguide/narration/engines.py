@@ -200,7 +200,7 @@ class PiperEngine:
 
             offline.disable_onnxruntime_telemetry()
             try:
-                self._voice = PiperVoice.load(self.model, self.config)
+                self._voice = _piper_voice(PiperVoice, self.model, self.config)
             except Exception as exc:  # onnxruntime and piper raise types of their own
                 raise GuideError(
                     Problem(
@@ -303,3 +303,21 @@ def make_engine(name: str, voice: str, rate: int, language: str) -> Engine:
     if name == "piper":
         return PiperEngine(voice, rate)
     raise ToolMissingError(f"unknown speech engine {name!r} (known: {', '.join(ENGINES)})")
+
+
+def _piper_voice(piper_voice, model: Path, config: Path):
+    """PiperVoice.load, with an ONNX session whose threads wait without spinning: onnxruntime's
+    threads otherwise keep a core busy between the voice's steps, taking it from the encoding
+    and the booklets that run beside the speech (the speech itself is as fast either way)."""
+
+    import onnxruntime
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    settings = json.loads(Path(config).read_text(encoding="utf-8"))
+    return piper_voice(config=PiperConfig.from_dict(settings), session=session)
