@@ -242,11 +242,14 @@ def build_guide(
             offline.confine_caches(cache_root),
             ThreadPoolExecutor(max_workers=1) as pool,
         ):
-            printing = pool.submit(_booklets, guide, pages, staging, cache_root / "booklets", prepared)
             tracks = build_script(guide, lexicon, plan.rate)
-            (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
             if engine is not None:
                 cache = SegmentCache(cache_root / "tts", engine, factory)
+                if hasattr(engine, "warm") and cache.missing([s.spoken for t in tracks for s in t.segments]):
+                    engine.warm()  # the voice loads while the booklets start
+            printing = pool.submit(_booklets, guide, pages, staging, cache_root / "booklets", prepared)
+            (staging / "transcript.txt").write_text(transcript(guide, tracks), encoding="utf-8")
+            if engine is not None:
                 finished = TrackCache(cache_root / "tracks", engine, audio.settings())
                 cover = lambda: printing.result()[1]  # noqa: E731  ready when the booklet is
                 result.audio = narrate(guide, tracks, cache, finished, staging, progress, cover)

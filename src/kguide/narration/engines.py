@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import threading
 import wave
 from pathlib import Path
 from typing import Protocol
@@ -166,6 +167,18 @@ class PiperEngine:
         self.language = _piper_language(self.config)
         self.rate = rate
         self._voice = None
+        self._loading = threading.Lock()
+
+    def warm(self) -> None:
+        """Start loading the voice in a thread (onnxruntime lets go of the GIL while it loads),
+        so that it is ready by the time the first sentence is spoken. A failure is left for
+        synthesize to report."""
+
+        def load() -> None:
+            with contextlib.suppress(Exception):
+                self._load()
+
+        threading.Thread(target=load, name="kguide-voice", daemon=True).start()
 
     @property
     def voice(self) -> str:
@@ -189,6 +202,10 @@ class PiperEngine:
         }
 
     def _load(self):
+        with self._loading:
+            return self._load_once()
+
+    def _load_once(self):
         if self._voice is None:
             try:
                 from piper import PiperVoice
