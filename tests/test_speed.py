@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from functools import partial
 
 import pytest
 from conftest import GUIDES, ROOT, run_kguide
@@ -90,7 +91,7 @@ def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monk
     for track in tracks:
         plan = narrate.pieces_of(track, [cache.get(s.spoken) for s in track.segments])
         encodes.clear()
-        source_level = narrate.speech_level(plan, tmp_path / "speech.wav")
+        source_level = partial(narrate.speech_level, plan, tmp_path / "speech.wav")
         leveled = level.level_track(plan, source_level, level.Calibration(), store, tmp_path / "work")
         assert len(encodes) == 1, track.stem
         mp3, aac = tmp_path / "t.mp3", tmp_path / "t.aac"

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,6 +24,10 @@ from .audio import LOUDNESS_TOLERANCE, MAX_TP, TARGET_LUFS, TARGET_TP, Loudness
 from .pieces import Encoded, Piece, PieceCache, digest, integrated, loudness_range, make_pieces
 
 ATTEMPTS = 6
+# LU from the target that a track is leveled to: at the first try (the half-dB gain and the
+# calibration, right within this for a calibrated voice), and once it is being corrected. Both
+# are well within the tolerance, so that a later edit that moves the track a little keeps its gain.
+FIRST_CLOSE, CLOSE = 0.5, 0.3
 FIRST_SLOPE = 0.7  # a limiter working on speech gives back about this much of a dB of gain
 
 
@@ -102,8 +107,8 @@ class Leveled:
     gain: float = 0.0
 
 
-def _within(level: Loudness) -> bool:
-    return abs(level.integrated - TARGET_LUFS) <= LOUDNESS_TOLERANCE and level.true_peak <= MAX_TP - 0.1
+def _within(level: Loudness, tolerance: float = LOUDNESS_TOLERANCE) -> bool:
+    return abs(level.integrated - TARGET_LUFS) <= tolerance and level.true_peak <= MAX_TP - 0.1
 
 
 def track_loudness(pieces: list[Encoded], kind: str) -> Loudness:
@@ -115,19 +120,38 @@ def track_loudness(pieces: list[Encoded], kind: str) -> Loudness:
 
 def level_track(
     plan: list[Piece],
-    source_level: float,
+    source_level: Callable[[], float],
     calibration: Calibration,
     cache: PieceCache,
     work: Path,
     hint: float | None = None,
 ) -> Leveled:
-    """Level the pieces of one track (whose speech measures `source_level` LUFS) to the target
-    with one gain and ceiling for the whole track: encoded and measured piece by piece (pieces
-    already in `cache` are not encoded again), corrected from the track's measurements when it
-    misses. The first gain is rounded to half a dB, or is `hint` (the gain the track was last
-    leveled with), so that an edit that moves the track's loudness a little keeps the gain, and
-    with it every other piece."""
+    """Level the pieces of one track to the target with one gain and ceiling for the whole
+    track: encoded and measured piece by piece (pieces already in `cache` are not encoded
+    again), corrected from the track's measurements when it misses.
+
+    `hint` is the gain the track was last leveled with: tried first, and kept when the track
+    measures right with it, so that an edit (or another clinic's name) encodes only the pieces
+    that changed. Otherwise the gain comes from the speech's loudness (`source_level()`, LUFS)
+    and the calibration, rounded to half a dB (see _settled_gain)."""
     digests = [digest(piece.source) for piece in plan]
+    if hint is not None:
+        pieces = _encoded(plan, digests, hint, calibration.ceiling_db, cache, work)
+        levels = track_loudness(pieces, "mp3"), track_loudness(pieces, "aac")
+        if all(_within(level) for level in levels):
+            return Leveled(pieces, *levels, calibration, hint)
+    return _level_measured(plan, digests, source_level(), calibration, cache, work, hint)
+
+
+def _level_measured(
+    plan: list[Piece],
+    digests: list[str],
+    source_level: float,
+    calibration: Calibration,
+    cache: PieceCache,
+    work: Path,
+    hint: float | None,
+) -> Leveled:
     if source_level < -70:  # silence: nothing to level
         pieces = _encoded(plan, digests, 0.0, calibration.ceiling_db, cache, work)
         return Leveled(pieces, track_loudness(pieces, "mp3"), track_loudness(pieces, "aac"), calibration)
@@ -135,11 +159,16 @@ def level_track(
     ceiling = calibration.ceiling_db
     gain = _settled_gain(plan, digests, base + calibration.loss, ceiling, cache, hint)
     tries: list[tuple[float, float]] = []  # (gain, mean loudness of the two files)
-    for _attempt in range(ATTEMPTS):
+    best = None  # the closest try within the tolerance: kept if no later one comes closer
+    for attempt in range(ATTEMPTS):
         pieces = _encoded(plan, digests, gain, ceiling, cache, work)
         levels = track_loudness(pieces, "mp3"), track_loudness(pieces, "aac")
         reached = sum(level.integrated for level in levels) / 2
-        if all(_within(level) for level in levels):
+        if all(_within(level) for level in levels) and (
+            best is None or abs(reached - TARGET_LUFS) < abs(best[3] - TARGET_LUFS)
+        ):
+            best = (pieces, levels, gain, reached, ceiling)
+        if all(_within(level, FIRST_CLOSE if attempt == 0 else CLOSE) for level in levels):
             break
         overshoot = max(level.true_peak for level in levels) - TARGET_TP
         if overshoot > 0:  # a lower ceiling changes how the limiter responds: start afresh
@@ -147,6 +176,9 @@ def level_track(
             tries = []
         tries.append((gain, reached))
         gain = round(gain + (TARGET_LUFS - reached) / _slope(tries), 2)
+    else:
+        if best is not None:
+            pieces, levels, gain, reached, ceiling = best
     loss = source_level + gain - reached
     return Leveled(pieces, *levels, Calibration(round(loss, 3), round(ceiling, 3)), gain)
 

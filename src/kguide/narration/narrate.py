@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..locale.strings import strings_for
@@ -187,7 +188,7 @@ def _finish(
     piece cache), join them by copying frames, cache the track."""
     sources = [cache.get(s.spoken) for s in track.segments]
     plan = pieces_of(track, sources)
-    level = speech_level(plan, work / f"{track.stem}.raw.wav")
+    level = partial(speech_level, plan, work / f"{track.stem}.raw.wav")
     pieces = PieceCache(finished.folder.parent / "pieces", finished.description)
     leveled = level_track(plan, level, calibration, pieces, work / track.stem, hint)
     mp3, aac = work / f"{track.stem}.mp3", work / f"{track.stem}.aac"

@@ -126,10 +126,9 @@ def make_pieces(
     aacs = [work / f"p{i}.aac" for i in range(len(todo))]
     mp3_lengths = [mp3_samples(p.read_bytes(), p) for p in mp3s]
     aac_lengths = [adts_samples(p.read_bytes(), p) for p in aacs]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        mp3_job = pool.submit(measure_pieces, mp3s, mp3_lengths, work / "all.mp3")
-        aac_measured = measure_pieces(aacs, aac_lengths, work / "all.aac")
-        mp3_measured = mp3_job.result()
+    mp3_measured, aac_measured = measure_pieces(
+        [(mp3s, mp3_lengths, work / "all.mp3"), (aacs, aac_lengths, work / "all.aac")]
+    )
     made = {}
     for i, (_, key) in enumerate(todo):
         speech = sources[i][1]
@@ -189,37 +188,53 @@ def _encode(batch: list[int], sources: list, work: Path, gain: float, ceiling_db
     _ffmpeg(*args)
 
 
-_LINE = re.compile(r"t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-inf|nan)\s.*?FTPK:\s*(-?[\d.]+|-inf)\s")
+_LINE = re.compile(
+    r"Parsed_ebur128_(\d+) .*?t:\s*([\d.]+)\s+TARGET:.*?M:\s*(-?[\d.]+|-inf|nan)\s.*?FTPK:\s*(-?[\d.]+|-inf)\s"
+)
 
 
-def measure_pieces(files: list[Path], lengths: list[int], joined: Path) -> list[dict]:
-    """Measure pieces (of one format) after encoding, in one meter run over their frames one
-    after the other: each piece's momentary loudness every 100 ms and its highest true peak.
-    A 100 ms step that spans two pieces counts its peak in both."""
-    with open(joined, "wb") as out:
-        for path in files:
-            out.write(path.read_bytes())
+def measure_pieces(groups: list[tuple[list[Path], list[int], Path]]) -> list[list[dict]]:
+    """Measure pieces after encoding, in one ffmpeg run: for each group (its files, their
+    lengths in samples, a scratch file) one meter over the group's frames one after the other.
+    Each piece gets its momentary loudness every 100 ms and its highest true peak; a 100 ms
+    step that spans two pieces counts its peak in both."""
+    inputs, graph, outputs = [], [], []
+    for n, (files, _, joined) in enumerate(groups):
+        with open(joined, "wb") as out:
+            for path in files:
+                out.write(path.read_bytes())
+        inputs += ["-i", str(joined)]
+        graph.append(f"[{n}:a]ebur128=peak=true:framelog=info[m{n}]")
+        outputs += ["-map", f"[m{n}]", "-f", "null", "-"]
     try:
-        log = _ffmpeg(
-            "-v", "info", "-i", str(joined), "-af", "ebur128=peak=true:framelog=info", "-f", "null", "-"
-        )
+        log = _ffmpeg("-v", "info", *inputs, "-filter_complex", ";".join(graph), *outputs).stderr
     finally:
-        joined.unlink(missing_ok=True)
+        for _, _, joined in groups:
+            joined.unlink(missing_ok=True)
+    steps: dict[int, list[tuple[float, float, float]]] = {n: [] for n in range(len(groups))}
+    for match in _LINE.finditer(log):
+        steps[int(match.group(1))].append(
+            (float(match.group(2)), _number(match.group(3)), _number(match.group(4)))
+        )
+    return [_assign(steps[n], lengths, joined) for n, (_, lengths, joined) in enumerate(groups)]
+
+
+def _assign(steps: list[tuple[float, float, float]], lengths: list[int], joined: Path) -> list[dict]:
+    """Each meter step (end time, momentary loudness, true peak) to the piece it belongs to."""
     bounds, total = [], 0
     for length in lengths:
         bounds.append((total / SAMPLE_RATE, (total + length) / SAMPLE_RATE))
         total += length
-    out = [{"blocks": [], "true_peak": -math.inf} for _ in files]
+    out = [{"blocks": [], "true_peak": -math.inf} for _ in lengths]
     index = 0
-    for match in _LINE.finditer(log.stderr):
-        end = float(match.group(1))
+    for end, momentary, peak in steps:
         start, middle = end - STEP, end - STEP / 2
         while index < len(bounds) - 1 and bounds[index][1] <= middle:
             index += 1
-        out[index]["blocks"].append(_number(match.group(2)))
+        out[index]["blocks"].append(momentary)
         for k in range(max(0, index - 1), min(len(bounds), index + 2)):
             if bounds[k][0] < end and start < bounds[k][1]:
-                out[k]["true_peak"] = max(out[k]["true_peak"], _number(match.group(3)))
+                out[k]["true_peak"] = max(out[k]["true_peak"], peak)
     if not any(piece["blocks"] for piece in out):
         raise RenderError(Problem(f"could not measure the loudness of {joined.name}"))
     return [{**piece, "true_peak": _finite(piece["true_peak"])} for piece in out]
