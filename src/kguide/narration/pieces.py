@@ -342,3 +342,17 @@ def with_info_frame(data: bytes, path: Path) -> bytes:
     tag = b"Info" + (3).to_bytes(4, "big") + frames.to_bytes(4, "big") + (len(data) + size).to_bytes(4, "big")
     frame = header + bytes(side) + tag
     return frame + bytes(size - len(frame)) + data
+
+
+def without_info_frame(data: bytes) -> bytes:
+    """The stream's audio frames, without the Info (or Xing) frame before them, if any."""
+    if len(data) < 4 or data[0] != 0xFF:
+        return data
+    version, mono = (data[1] >> 3) & 3, (data[3] >> 6) == 3
+    side = (17 if mono else 32) if version == 3 else (9 if mono else 17)
+    if data[4 + side : 8 + side] not in (b"Info", b"Xing"):
+        return data
+    kbps = _MP3_KBPS[3 if version == 3 else 2][data[2] >> 4]
+    per_frame = 1152 if version == 3 else 576
+    size = per_frame // 8 * kbps * 1000 // _MP3_RATES[version][(data[2] >> 2) & 3] + ((data[2] >> 1) & 1)
+    return data[size:]

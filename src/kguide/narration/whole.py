@@ -15,8 +15,9 @@ from pathlib import Path
 from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK, ID3NoHeaderError
 from mutagen.mp4 import MP4, MP4Cover
 
-from . import audio
+from . import audio, id3
 from .chapters import Chapter, ffmetadata
+from .pieces import with_info_frame, without_info_frame
 
 MP3_GENRE = "Speech"
 M4B_GENRE = "Audiobook"
@@ -60,21 +61,32 @@ def _add_cover(tags: ID3, album: Album) -> None:
 
 
 def write_whole_mp3(sources: list[Path], target: Path, album: Album, chapters: list[Chapter]) -> None:
-    """Join the tracks into one MP3: tags, CHAP frames in time order under an ordered CTOC
-    (written by ffmpeg), the cover as an APIC frame (front cover)."""
-    tags = {
-        "title": album.title,
-        "album": album.title,
-        "artist": album.artist,
-        "album_artist": album.artist,
-        "genre": MP3_GENRE,
-        "comment": album.description,
-    }
-    extra: list[str] = []
-    if album.cover_bytes():
-        extra = ["-i", str(album.cover), "-map", "2:v", "-disposition:v:0", "attached_pic"]
-        extra += ["-metadata:s:v", "title=Cover", "-metadata:s:v", "comment=Cover (front)"]
-    _join(sources, target, tags, chapters, [*extra, "-id3v2_version", "3", "-write_id3v1", "0"])
+    """Join the tracks into one MP3 by copying their frames, under one Info frame, with an
+    ID3v2.3 tag: title, album, artist, genre, the description as a comment, CHAP frames in time
+    order under an ordered CTOC, and the cover as an APIC frame (front cover)."""
+    frames = b"".join(without_info_frame(_audio(path)) for path in sources)
+    parts = [
+        id3.text_frame("TIT2", album.title),
+        id3.text_frame("TALB", album.title),
+        id3.text_frame("TPE1", album.artist),
+        id3.text_frame("TPE2", album.artist),
+        id3.text_frame("TCON", MP3_GENRE),
+        id3.comment_frame(album.description),
+        id3.chapter_frames(chapters),
+    ]
+    picture = album.cover_bytes()
+    if picture:
+        parts.append(id3.picture_frame(picture))
+    target.write_bytes(id3.tag(parts) + with_info_frame(frames, target))
+
+
+def _audio(path: Path) -> bytes:
+    """An MP3 file's frames, after its ID3v2 tag if it has one."""
+    data = path.read_bytes()
+    if data[:3] == b"ID3" and len(data) >= 10:
+        size = (data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9]
+        return data[10 + size :]
+    return data
 
 
 def write_m4b(sources: list[Path], target: Path, album: Album, chapters: list[Chapter]) -> None:
