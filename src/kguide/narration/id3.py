@@ -45,6 +45,8 @@ def chapter_frames(chapters: list[Chapter]) -> bytes:
     """One CTOC (top level, ordered) listing the chapters, then a CHAP per chapter in time
     order, each with its title (TIT2); times in milliseconds, byte offsets unset."""
     ordered = sorted(chapters)
+    if len(ordered) > 255:  # a guide has at most 100 sections (NN-name.md) and two more tracks
+        raise ValueError("an ID3 table of contents holds at most 255 chapters")
     ids = [f"ch{i}".encode("ascii") for i in range(len(ordered))]
     toc = b"toc\x00" + bytes([0x03, len(ids)]) + b"".join(i + b"\x00" for i in ids)
     out = _frame("CTOC", toc)
