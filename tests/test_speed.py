@@ -69,10 +69,11 @@ def test_a_layout_decision_the_layout_does_not_confirm_is_laid_out_afresh(tmp_pa
         assert _pages(tmp_path / "wrong" / name, tmp_path) == _pages(tmp_path / "fresh" / name, tmp_path)
 
 
-def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monkeypatch):
-    """The limiter catches true peaks, so the default calibration levels the Piper voice's
-    tracks within -16 LUFS +/- the tolerance and under the ceiling in the first encode; the
-    figures gated from the pieces' measurements are those of the joined files."""
+def test_tracks_are_leveled_in_few_encodes_and_measured_right(tmp_path, tts_cache, monkeypatch):
+    """The limiter catches true peaks and the default calibration suits the Piper voice, so
+    its tracks are within -16 LUFS +/- the tolerance and under the ceiling in one encode, or
+    two or three for a track the limiter takes more or less from; the figures gated from the
+    pieces' measurements are those of the joined files; a track leveled again is all cache."""
     from kguide.narration import audio, level, narrate, pieces
     from kguide.narration.cache import SegmentCache
     from kguide.narration.engines import make_engine
@@ -85,7 +86,7 @@ def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monk
     tracks = build_script(guide, guide_lexicon(guide).for_engine(engine.describe()), voice.rate)
     cache = SegmentCache(tts_cache / "tts", engine)
     store = pieces.PieceCache(tmp_path / "pieces", "test")
-    encodes = []
+    encodes, counts = [], []
     real = level.make_pieces
     monkeypatch.setattr(level, "make_pieces", lambda *args: encodes.append(args) or real(*args))
     for track in tracks:
@@ -93,7 +94,8 @@ def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monk
         encodes.clear()
         source_level = partial(narrate.speech_level, plan, tmp_path / "speech.wav")
         leveled = level.level_track(plan, source_level, level.Calibration(), store, tmp_path / "work")
-        assert len(encodes) == 1, track.stem
+        assert len(encodes) <= 3, track.stem
+        counts.append(len(encodes))
         mp3, aac = tmp_path / "t.mp3", tmp_path / "t.aac"
         mp3.write_bytes(b"".join(p.mp3.read_bytes() for p in leveled.pieces))
         aac.write_bytes(b"".join(p.aac.read_bytes() for p in leveled.pieces))
@@ -116,6 +118,7 @@ def test_every_track_is_leveled_right_after_one_encode(tmp_path, tts_cache, monk
         audio.join_wavs([(piece.source, piece.trail_ms) for piece in plan], raw, 0, 0)
         audio._ffmpeg("-y", "-i", str(raw), "-af", chain, "-c:a", "pcm_s16le", str(limited))
         assert audio.measure_loudness(limited).true_peak <= level.Calibration().ceiling_db + 0.2, track.stem
+    assert sum(counts) <= len(counts) + 2, counts
 
 
 def test_a_rebuild_after_one_sentence_is_edited_speaks_that_sentence_only(tmp_path, tts_cache):

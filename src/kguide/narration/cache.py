@@ -30,6 +30,7 @@ class SegmentCache:
         self._engine_key = json.dumps(engine.describe(), sort_keys=True)
         self.hits = 0
         self.misses = 0
+        self._counted: set[str] = set()  # texts fill has counted (as a hit or a miss)
 
     def key(self, spoken: str) -> str:
         return hashlib.sha256(f"{self._engine_key}\n{spoken}".encode()).hexdigest()
@@ -50,7 +51,9 @@ class SegmentCache:
         thread meanwhile, and forking a threaded process is unsafe.
         """
         todo = self.missing(texts)
-        self.hits += len(dict.fromkeys(texts)) - len(todo)
+        fresh = dict.fromkeys(t for t in texts if t not in self._counted)
+        self.hits += len([t for t in fresh if t not in todo])
+        self._counted.update(fresh)
         if progress and todo:
             progress(0, len(todo))
         workers = min(os.cpu_count() or 1, len(todo) // 4)

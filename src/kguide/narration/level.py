@@ -21,13 +21,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .audio import LOUDNESS_TOLERANCE, MAX_TP, TARGET_LUFS, TARGET_TP, Loudness
-from .pieces import Encoded, Piece, PieceCache, digest, integrated, loudness_range, make_pieces
+from .pieces import Encoded, Job, Piece, PieceCache, digest, integrated, loudness_range, make_pieces
 
 ATTEMPTS = 6
-# LU from the target that a track is leveled to: at the first try (the half-dB gain and the
-# calibration, right within this for a calibrated voice), and once it is being corrected. Both
-# are well within the tolerance, so that a later edit that moves the track a little keeps its gain.
-FIRST_CLOSE, CLOSE = 0.5, 0.3
+# LU from the target that the mean of a track's two files is brought to once the track is being
+# corrected (a first try within the tolerance is kept): well within the tolerance, so that a
+# later edit that moves the track a little keeps its gain.
+CLOSE = 0.3
+# LU from the target within which a track keeps the gain it was last leveled with (the
+# convention's own tolerance is 1): an edit that nudges a track just past the tolerance it was
+# leveled to does not re-encode all of it.
+KEEP = 0.95
 FIRST_SLOPE = 0.7  # a limiter working on speech gives back about this much of a dB of gain
 
 
@@ -133,12 +137,12 @@ def level_track(
     `hint` is the gain the track was last leveled with: tried first, and kept when the track
     measures right with it, so that an edit (or another clinic's name) encodes only the pieces
     that changed. Otherwise the gain comes from the speech's loudness (`source_level()`, LUFS)
-    and the calibration, rounded to half a dB (see _settled_gain)."""
+    and the calibration (see _settled_gain)."""
     digests = [digest(piece.source) for piece in plan]
     if hint is not None:
         pieces = _encoded(plan, digests, hint, calibration.ceiling_db, cache, work)
         levels = track_loudness(pieces, "mp3"), track_loudness(pieces, "aac")
-        if all(_within(level) for level in levels):
+        if all(_within(level, KEEP) for level in levels):
             return Leveled(pieces, *levels, calibration, hint)
     return _level_measured(plan, digests, source_level(), calibration, cache, work, hint)
 
@@ -168,7 +172,7 @@ def _level_measured(
             best is None or abs(reached - TARGET_LUFS) < abs(best[3] - TARGET_LUFS)
         ):
             best = (pieces, levels, gain, reached, ceiling)
-        if all(_within(level, FIRST_CLOSE if attempt == 0 else CLOSE) for level in levels):
+        if all(_within(level) for level in levels) and (attempt == 0 or abs(reached - TARGET_LUFS) <= CLOSE):
             break
         overshoot = max(level.true_peak for level in levels) - TARGET_TP
         if overshoot > 0:  # a lower ceiling changes how the limiter responds: start afresh
@@ -186,35 +190,42 @@ def _level_measured(
 def _settled_gain(
     plan: list[Piece], digests: list[str], ideal: float, ceiling: float, cache: PieceCache, hint: float | None
 ) -> float:
-    """The gain to level a track with: of the track's last gain (`hint`, while within 0.75 dB of
-    `ideal`) and the half dBs either side of `ideal`, the one the cache has most of the track's
-    pieces at; with none cached, the half dB nearest `ideal`. An edit, or a calibration that
-    has moved, then keeps the gain the track's other pieces were encoded with."""
-    nearest = round(ideal * 2) / 2
-    other = nearest + (0.5 if ideal > nearest else -0.5)
-    candidates = ([hint] if hint is not None and abs(hint - ideal) <= 0.75 else []) + [nearest, other]
+    """The gain to level a track with: `ideal`, or the track's last gain (`hint`) when that is
+    within 0.75 dB of it and the cache has more of the track's pieces at it. An edit, or a
+    calibration that has moved, then keeps the gain the track's other pieces were encoded with."""
+    ideal = round(ideal, 2)
+    if hint is None or abs(hint - ideal) > 0.75:
+        return ideal
 
     def cached(gain: float) -> int:
         return sum(
             cache.has(cache.key(piece, d, gain, ceiling)) for piece, d in zip(plan, digests, strict=True)
         )
 
-    counts = [cached(gain) for gain in candidates]
-    best = max(counts)
-    return candidates[counts.index(best)] if best else nearest
+    return hint if cached(hint) > cached(ideal) else ideal
 
 
 def _encoded(
     plan: list[Piece], digests: list[str], gain: float, ceiling: float, cache: PieceCache, work: Path
 ) -> list[Encoded]:
-    keys = [cache.key(piece, d, gain, ceiling) for piece, d in zip(plan, digests, strict=True)]
-    found = {key: cache.get(key) for key in dict.fromkeys(keys)}
-    todo = [(piece, key) for piece, key in zip(plan, keys, strict=True) if found[key] is None]
-    if todo:
-        found.update(
-            make_pieces(list({key: (p, key) for p, key in todo}.values()), gain, ceiling, cache, work)
-        )
-    return [found[key] for key in keys]
+    jobs = missing_pieces(plan, digests, gain, ceiling, cache)
+    found = make_pieces(jobs, cache, work) if jobs else {}
+    return [
+        found.get(key) or cache.get(key)
+        for key in (cache.key(p, d, gain, ceiling) for p, d in zip(plan, digests, strict=True))
+    ]
+
+
+def missing_pieces(
+    plan: list[Piece], digests: list[str], gain: float, ceiling: float, cache: PieceCache
+) -> list[Job]:
+    """The pieces of `plan` at this gain and ceiling that the cache does not have yet."""
+    jobs = []
+    for piece, d in zip(plan, digests, strict=True):
+        key = cache.key(piece, d, gain, ceiling)
+        if not cache.has(key):
+            jobs.append((piece, key, gain, ceiling))
+    return jobs
 
 
 def _slope(tries: list[tuple[float, float]]) -> float:

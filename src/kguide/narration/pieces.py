@@ -111,17 +111,21 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def make_pieces(
-    todo: list[tuple[Piece, str]], gain: float, ceiling_db: float, cache: PieceCache, work: Path
-) -> dict[str, Encoded]:
-    """Encode and measure every (piece, key) of `todo` and cache it; return them by key."""
+Job = tuple[Piece, str, float, float]  # a piece, its key, the gain (dB) and the limiter ceiling (dBFS)
+
+
+def make_pieces(todo: list[Job], cache: PieceCache, work: Path) -> dict[str, Encoded]:
+    """Encode and measure every piece of `todo` (each at its own gain and ceiling) and cache
+    it; return them by key."""
+    todo = list({job[1]: job for job in todo}.values())  # each key once
     if not todo:
         return {}
     work.mkdir(parents=True, exist_ok=True)
-    sources = [_write_source(piece, work / f"p{i}.wav") for i, (piece, _) in enumerate(todo)]
+    sources = [_write_source(job[0], work / f"p{i}.wav") for i, job in enumerate(todo)]
+    chains = [leveling_filter(gain, ceiling) for _, _, gain, ceiling in todo]
     batches = [list(range(i, min(i + BATCH, len(todo)))) for i in range(0, len(todo), BATCH)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(lambda b: _encode(b, sources, work, gain, ceiling_db), batches))
+        list(pool.map(lambda b: _encode(b, sources, chains, work), batches))
     mp3s = [work / f"p{i}.mp3" for i in range(len(todo))]
     aacs = [work / f"p{i}.aac" for i in range(len(todo))]
     mp3_lengths = [mp3_samples(p.read_bytes(), p) for p in mp3s]
@@ -130,7 +134,7 @@ def make_pieces(
         [(mp3s, mp3_lengths, work / "all.mp3"), (aacs, aac_lengths, work / "all.aac")]
     )
     made = {}
-    for i, (_, key) in enumerate(todo):
+    for i, (_, key, _, _) in enumerate(todo):
         speech = sources[i][1]
         meta = {
             "speech": [MP3_DELAY + speech[0], MP3_DELAY + speech[1]],
@@ -171,13 +175,12 @@ def leveling_filter(gain: float, ceiling_db: float) -> str:
     )
 
 
-def _encode(batch: list[int], sources: list, work: Path, gain: float, ceiling_db: float) -> None:
+def _encode(batch: list[int], sources: list, chains: list[str], work: Path) -> None:
     """One ffmpeg run for a batch: each input leveled once, then split to both encoders."""
     args = ["-y"]
     for i in batch:
         args += ["-i", str(sources[i][0])]
-    chain = leveling_filter(gain, ceiling_db)
-    graph = ";".join(f"[{n}:a]{chain},asplit=2[m{n}][a{n}]" for n in range(len(batch)))
+    graph = ";".join(f"[{n}:a]{chains[i]},asplit=2[m{n}][a{n}]" for n, i in enumerate(batch))
     args += ["-filter_complex", graph]
     for n, i in enumerate(batch):
         args += ["-map", f"[m{n}]", "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-compression_level", "7"]
