@@ -208,12 +208,13 @@ def _settled_gain(
 def _encoded(
     plan: list[Piece], digests: list[str], gain: float, ceiling: float, cache: PieceCache, work: Path
 ) -> list[Encoded]:
-    jobs = missing_pieces(plan, digests, gain, ceiling, cache)
-    found = make_pieces(jobs, cache, work) if jobs else {}
-    return [
-        found.get(key) or cache.get(key)
-        for key in (cache.key(p, d, gain, ceiling) for p, d in zip(plan, digests, strict=True))
-    ]
+    """The track's pieces at this gain and ceiling: from the cache, the others encoded now."""
+    keys = [cache.key(piece, d, gain, ceiling) for piece, d in zip(plan, digests, strict=True)]
+    found = {key: cache.get(key) for key in dict.fromkeys(keys)}
+    jobs = [(p, key, gain, ceiling) for p, key in zip(plan, keys, strict=True) if found[key] is None]
+    if jobs:
+        found.update(make_pieces(jobs, cache, work))
+    return [found[key] for key in keys]
 
 
 def missing_pieces(
