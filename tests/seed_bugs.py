@@ -219,8 +219,8 @@ BUGS = [
         "audio",
         "the meter's true peaks are not counted in the pieces they fall in",
         "narration/pieces.py",
-        "                out[k][\"true_peak\"] = max(out[k][\"true_peak\"], peak)",
-        "                out[k][\"true_peak\"] = max(out[k][\"true_peak\"], peak - 3)",
+        '                out[k]["true_peak"] = max(out[k]["true_peak"], peak)',
+        '                out[k]["true_peak"] = max(out[k]["true_peak"], peak - 3)',
         ("tests/test_speed.py::test_tracks_are_leveled_in_few_encodes_and_measured_right",),
     ),
     Bug(

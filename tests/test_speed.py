@@ -182,3 +182,23 @@ def test_clinics_share_every_piece_but_those_that_name_the_clinic(tmp_path):
     differing = len(scripts[1] - scripts[0])
     assert 0 < differing < len(scripts[1]) // 4
     assert len(_pieces(cache) - first) == differing
+
+
+def test_a_damaged_cached_piece_is_encoded_again(tmp_path):
+    """A piece whose file was cut short in the cache is not joined into a track: it is made again."""
+    guide = tmp_path / "mini"
+    shutil.copytree(GUIDES / "mini", guide)
+    cache = tmp_path / "cache"
+    build = ["build", str(guide), "--out", str(tmp_path / "out"), "--cache-dir", str(cache)]
+    assert run_kguide(*build).code == 0
+    piece = max((cache / "pieces").rglob("*.mp3"), key=lambda p: p.stat().st_size)
+    whole = piece.read_bytes()
+    piece.write_bytes(whole[: len(whole) // 2])
+    for track in (cache / "tracks").iterdir():  # the finished tracks, not the voice's calibration
+        if len(track.stem) == 64:
+            track.unlink()
+    before = _pieces(cache)
+    result = run_kguide(*build, "--force")
+    assert result.code == 0, result.err
+    assert _pieces(cache) == before  # the same gains: every other piece came from the cache
+    assert len(piece.read_bytes()) > len(whole) // 2  # made again, whole

@@ -36,7 +36,7 @@ def settings() -> dict:
         "rate": SAMPLE_RATE,
         "bitrate": MP3_BITRATE,
         "aac_bitrate": AAC_BITRATE,
-        "version": 9,
+        "version": 10,
     }
 
 

@@ -88,9 +88,13 @@ class PieceCache:
         if not (mp3.is_file() and aac.is_file() and meta.is_file()):
             return None
         try:
-            return Encoded(mp3, aac, json.loads(meta.read_text(encoding="utf-8")))
-        except ValueError:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            whole = all(
+                path.stat().st_size == data[kind]["bytes"] for path, kind in ((mp3, "mp3"), (aac, "aac"))
+            )
+        except (ValueError, KeyError, TypeError, OSError):
             return None
+        return Encoded(mp3, aac, data) if whole else None  # a damaged entry is made again
 
     def put(self, key: str, mp3: Path, aac: Path, meta: dict) -> Encoded:
         base = self._base(key)
@@ -138,8 +142,8 @@ def make_pieces(todo: list[Job], cache: PieceCache, work: Path) -> dict[str, Enc
         speech = sources[i][1]
         meta = {
             "speech": [MP3_DELAY + speech[0], MP3_DELAY + speech[1]],
-            "mp3": {"samples": mp3_lengths[i], **mp3_measured[i]},
-            "aac": {"samples": aac_lengths[i], **aac_measured[i]},
+            "mp3": {"samples": mp3_lengths[i], "bytes": mp3s[i].stat().st_size, **mp3_measured[i]},
+            "aac": {"samples": aac_lengths[i], "bytes": aacs[i].stat().st_size, **aac_measured[i]},
         }
         made[key] = cache.put(key, mp3s[i], aacs[i], meta)
     for path in [*mp3s, *aacs, *(s[0] for s in sources)]:
