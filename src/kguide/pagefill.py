@@ -73,12 +73,14 @@ def _short_tail(document, stems: list[str], back: str, notes: int = 0) -> str | 
     return max(candidates, key=lambda s: starts[s], default=None)
 
 
-def settle(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str):
-    """Render with every part on a new page; let the parts that leave a nearly empty page before
-    them go on from it, until no more need to; then, while the last page before `back` is nearly
-    empty, let one more part go on. `render(flowing)` returns a document with `.flowing` set."""
+def settle(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str, first=None):
+    """Render with every part on a new page (or start from `first`, a layout with some parts
+    going on already, as `predict` guessed); let the parts that leave a nearly empty page before
+    them go on from it, until no more need to; then, while the last page before `back` is
+    nearly empty, let one more part go on. `render(flowing)` returns a document with `.flowing`
+    set."""
     stems = list(stems)
-    document = render(frozenset())
+    document = first if first is not None else render(frozenset())
     for _ in stems:
         more = flowing_parts(document, stems) - document.flowing
         if not more:
@@ -113,3 +115,51 @@ def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str,
     if len(document.pages) % sheet == 0 and confirms(document, stems, back, hint[1]):
         return document
     return None
+
+
+def predict(document, stems: Iterable[str], back: str) -> frozenset[str] | None:
+    """Where `settle` would end, worked out from `document` (every part on a new page) without
+    laying the booklet out again: each part's length in pages is read from that layout, the
+    parts are set one after another, and settle's two rules are applied to those figures until
+    they change nothing. A guess: the caller lays it out once and keeps it only when that layout
+    `confirms` it. None when the layout does not have the parts as expected."""
+    stems = list(stems)
+    fills = page_fills(document)
+    starts = _starts(document, [*stems, back])
+    order = [stem for stem in stems if stem in starts]
+    if back not in starts or not order or sorted(starts[s] for s in order) != [starts[s] for s in order]:
+        return None
+    ends = [starts[s] for s in order[1:]] + [starts[back]]
+    length = {stem: (end - starts[stem] - 1) + fills[end - 1] for stem, end in zip(order, ends, strict=True)}
+    opening = (starts[order[0]] - 1, fills[starts[order[0]] - 1] if starts[order[0]] > 0 else 1.0)
+    flowing: set[str] = set()
+    for _ in range(2 * len(order) + 2):
+        before, last = _set_out(order, length, opening, flowing)
+        more = {s for s in order if s not in flowing and s != order[0] and before[s] < MIN_FILL}
+        if more:
+            flowing |= more
+            continue
+        if last >= MIN_FILL:
+            return frozenset(flowing)
+        candidates = [s for s in order if s not in flowing and s != order[0]]
+        if not candidates:
+            return frozenset(flowing)
+        flowing.add(candidates[-1])
+    return None
+
+
+def _set_out(order, length, opening, flowing) -> tuple[dict[str, float], float]:
+    """The parts set one after another from `opening` (the last page before the first part and
+    how full it is): how full the page before each part that starts a new page is, and how full
+    the last page before the back is."""
+    page, fill = opening
+    before = {}
+    for stem in order:
+        if stem not in flowing:
+            before[stem] = fill
+            page, fill = page + 1, 0.0
+        reach = fill + length[stem]
+        page, fill = page + int(reach), reach - int(reach)
+        if fill == 0.0 and reach > 0:
+            page, fill = page - 1, 1.0
+    return before, fill
