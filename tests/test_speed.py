@@ -26,9 +26,9 @@ def _pages(pdf, tmp) -> list[bytes]:
     return [p.read_bytes() for p in sorted(tmp.glob(f"{prefix.name}-*.pgm"))]
 
 
-def _write(guide, folder, layouts, monkeypatch) -> int:
-    """Write the guide's booklets into `folder`; return how many layouts WeasyPrint made."""
-    renders = []
+def _count_renders(monkeypatch) -> list[str]:
+    """From now on, each WeasyPrint layout appends its edition's name to the list returned."""
+    renders: list[str] = []
     real = booklet._render
 
     def counted(*args):
@@ -36,6 +36,13 @@ def _write(guide, folder, layouts, monkeypatch) -> int:
         return real(*args)
 
     monkeypatch.setattr(booklet, "_render", counted)
+    return renders
+
+
+def _write(guide, folder, layouts, monkeypatch) -> int:
+    """Write the guide's booklets into `folder`; return how many layouts WeasyPrint made."""
+    real = booklet._render
+    renders = _count_renders(monkeypatch)
     pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
     folder.mkdir()
     booklet.write_booklets(guide, pages, folder, layouts)
@@ -127,16 +134,21 @@ def test_a_rebuild_after_one_sentence_is_edited_speaks_that_sentence_only(tmp_pa
     out = tmp_path / "out"
     build = ["build", str(guide), "--out", str(out), "--cache-dir", str(tts_cache)]
     assert run_kguide(*build).code == 0
-    section = sorted(guide.glob("0*.md"))[0]
-    lines = section.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if i > 2 and line and line[0].isalpha())
-    lines[index] += " We are glad you are here."
-    section.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _add_sentence(guide)
     result = run_kguide(*build)
     assert result.code == 0, result.err
     assert "(1 segments spoken," in result.err, result.err
     manifest = json.loads((out / "spoken" / "manifest.json").read_text())
     assert manifest  # the rebuild finished and was recorded
+
+
+def _add_sentence(guide) -> None:
+    """Add a sentence to the first paragraph of the guide's first section."""
+    section = sorted(guide.glob("0*.md"))[0]
+    lines = section.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, line in enumerate(lines) if i > 2 and line and line[0].isalpha())
+    lines[index] += " We are glad you are here."
+    section.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _pieces(cache) -> set[str]:
@@ -152,11 +164,7 @@ def test_a_rebuild_after_one_sentence_is_edited_encodes_only_the_pieces_it_chang
     build = ["build", str(guide), "--out", str(tmp_path / "out"), "--cache-dir", str(cache)]
     assert run_kguide(*build).code == 0
     before = _pieces(cache)
-    section = sorted(guide.glob("0*.md"))[0]
-    lines = section.read_text(encoding="utf-8").splitlines()
-    index = next(i for i, line in enumerate(lines) if i > 2 and line and line[0].isalpha())
-    lines[index] += " We are glad you are here."
-    section.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _add_sentence(guide)
     result = run_kguide(*build)
     assert result.code == 0, result.err
     assert "(1 segments spoken," in result.err, result.err
@@ -212,14 +220,7 @@ def test_a_fresh_layout_starts_from_the_predicted_parts_and_ends_where_settle_do
 
     guide = load_guide(ROOT / "guides" / "ketamine-first-session").bind("riverside")
     stems = [s.stem for s in guide.sections]
-    counts = []
-    real = booklet._render
-
-    def counted(*args):
-        counts.append(args[1].name)
-        return real(*args)
-
-    monkeypatch.setattr(booklet, "_render", counted)
+    counts = _count_renders(monkeypatch)
     for edition in booklet.editions(guide):
         html = booklet.render_html(guide, edition)
         counts.clear()
@@ -228,7 +229,7 @@ def test_a_fresh_layout_starts_from_the_predicted_parts_and_ends_where_settle_do
 
         def render(flowing, notes=0, edition=edition, html=html):
             source = booklet.render_html(guide, edition, notes, flowing) if flowing or notes else html
-            document = counted(guide, edition, source)
+            document = booklet._render(guide, edition, source)
             document.flowing, document.notes = flowing, notes
             return document
 

@@ -240,7 +240,7 @@ def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = No
     """The edition rendered with parts going on where a new page would leave one nearly empty
     (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet;
     or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
-    from .pagefill import predict, reuse, settle
+    from .pagefill import afresh, reuse
 
     def render(flowing: frozenset[str], notes: int = 0):
         source = render_html(guide, edition, notes, flowing) if flowing or notes else html
@@ -249,11 +249,7 @@ def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = No
         return document
 
     stems, sheet = [s.stem for s in guide.sections], SIGNATURE if edition.name == "standard" else 1
-    document = reuse(render, hint, stems, "contact-us", sheet)
-    if document is None:  # afresh: every part on a new page, then settled from the predicted parts
-        first = render(frozenset())
-        guess = predict(first, stems, "contact-us")
-        document = settle(render, stems, "contact-us", render(guess) if guess else first)
+    document = reuse(render, hint, stems, "contact-us", sheet) or afresh(render, stems, "contact-us")
     if edition.name == "standard" and len(document.pages) % SIGNATURE:
         document = render(document.flowing, -len(document.pages) % SIGNATURE)
     return document

@@ -117,6 +117,15 @@ def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str,
     return None
 
 
+def afresh(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str):
+    """Laid out with no earlier decision: every part on a new page, then settled from the parts
+    `predict` guesses from that layout (fewer layouts than settling from none)."""
+    stems = list(stems)
+    first = render(frozenset())
+    guess = predict(first, stems, back)
+    return settle(render, stems, back, render(guess) if guess else first)
+
+
 def predict(document, stems: Iterable[str], back: str) -> frozenset[str] | None:
     """Where `settle` would end, worked out from `document` (every part on a new page) without
     laying the booklet out again: each part's length in pages is read from that layout, the
