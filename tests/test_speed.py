@@ -118,13 +118,16 @@ def test_tracks_are_leveled_in_few_encodes_and_measured_right(tmp_path, tts_cach
         encodes.clear()
         again = level.level_track(plan, source_level, level.Calibration(), store, tmp_path / "work")
         assert encodes == [] and [p.mp3 for p in again.pieces] == [p.mp3 for p in leveled.pieces]
-        # the limiter holds true peaks (between samples too) at its ceiling, before encoding
+        # the limiter holds true peaks (between samples too) near its ceiling, before encoding,
+        # even driven 10 dB hard: it runs at twice the 22.05 kHz output rate, which leaves about
+        # half a dB between samples (limiting at the output rate leaves up to 1.6 dB here),
+        # inside the 1.6 dB between the default ceiling and -1 dBTP
         limited = tmp_path / "limited.wav"
-        chain = pieces.leveling_filter(4.0, level.Calibration().ceiling_db)
+        chain = pieces.leveling_filter(10.0, level.Calibration().ceiling_db)
         raw = tmp_path / "speech.wav"
         audio.join_wavs([(piece.source, piece.trail_ms) for piece in plan], raw, 0, 0)
         audio._ffmpeg("-y", "-i", str(raw), "-af", chain, "-c:a", "pcm_s16le", str(limited))
-        assert audio.measure_loudness(limited).true_peak <= level.Calibration().ceiling_db + 0.2, track.stem
+        assert audio.measure_loudness(limited).true_peak <= level.Calibration().ceiling_db + 0.7, track.stem
     assert sum(counts) <= len(counts) + 2, counts
 
 
