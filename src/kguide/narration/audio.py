@@ -1,13 +1,12 @@
-"""Audio plumbing: segments + silences -> one WAV per track, ffmpeg and ffprobe, loudness
-measurement (ffmpeg's EBU R128 meter) and joining encoded files without re-encoding.
+"""Audio plumbing: segments + silences -> one WAV, ffmpeg, loudness measurement (ffmpeg's EBU
+R128 meter) and joining encoded files without re-encoding (the M4B).
 
 Loudness follows the spoken-word convention: -16 LUFS integrated, true peak at most -1 dBTP
-(aimed at -1.5 for headroom). Leveling and encoding are in `level`.
+(aimed at -1.5 for headroom). Leveling is in `level`, encoding and measuring in `pieces`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
@@ -47,7 +46,6 @@ def ffmpeg() -> str:
 def require_tools() -> None:
     """Fail before any rendering if a program the audio needs is missing."""
     _tool("ffmpeg")
-    _tool("ffprobe")
 
 
 def _tool(name: str) -> str:
@@ -123,37 +121,6 @@ class Loudness:
             "true_peak_dbtp": round(self.true_peak, 2),
             "lra": round(self.lra, 2),
         }
-
-
-def combined_loudness(parts: list[tuple[Loudness, float]]) -> Loudness:
-    """Loudness of tracks played end to end, from each track's loudness and length.
-
-    The energy-weighted mean of leveled tracks (every one within the tolerance of the target);
-    the true peak is the highest track's. This saves decoding the whole guide once more; the
-    tests measure the joined file itself and hold it to the same tolerance.
-    """
-    total = sum(seconds for _, seconds in parts)
-    if total <= 0:
-        return Loudness(float("-inf"), float("-inf"), 0.0)
-    energy = sum(10 ** (level.integrated / 10) * seconds for level, seconds in parts) / total
-    return Loudness(
-        10 * math.log10(energy),
-        max(level.true_peak for level, _ in parts),
-        max(level.lra for level, _ in parts),
-    )
-
-
-def duration(path: Path) -> float:
-    """Seconds of audio in a file, as players see it (ffprobe)."""
-    result = subprocess.run(
-        [_tool("ffprobe"), "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True,
-        text=True,
-    )
-    try:
-        return float(result.stdout.strip())
-    except ValueError:
-        raise RenderError(Problem(f"could not read the length of {path.name}")) from None
 
 
 def concat_copy(sources: list[Path], target: Path, metadata: Path, extra: list[str] = ()) -> None:
