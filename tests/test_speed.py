@@ -195,6 +195,13 @@ def test_clinics_share_every_piece_but_those_that_name_the_clinic(tmp_path):
     assert len(_pieces(cache) - first) == differing
 
 
+def _drop_tracks(cache) -> None:
+    """Remove the finished tracks from the cache (not the voice's calibration and gains)."""
+    for track in (cache / "tracks").iterdir():
+        if len(track.stem) == 64:
+            track.unlink()
+
+
 def test_a_damaged_cached_piece_is_encoded_again(tmp_path):
     """A piece whose file was cut short in the cache is not joined into a track: it is made again."""
     guide = tmp_path / "mini"
@@ -202,12 +209,13 @@ def test_a_damaged_cached_piece_is_encoded_again(tmp_path):
     cache = tmp_path / "cache"
     build = ["build", str(guide), "--out", str(tmp_path / "out"), "--cache-dir", str(cache)]
     assert run_kguide(*build).code == 0
+    _drop_tracks(cache)
+    shutil.rmtree(cache / "pieces")  # left: the pieces the tracks are made of, at their last gains
+    assert run_kguide(*build, "--force").code == 0
     piece = max((cache / "pieces").rglob("*.mp3"), key=lambda p: p.stat().st_size)
     whole = piece.read_bytes()
     piece.write_bytes(whole[: len(whole) // 2])
-    for track in (cache / "tracks").iterdir():  # the finished tracks, not the voice's calibration
-        if len(track.stem) == 64:
-            track.unlink()
+    _drop_tracks(cache)
     before = _pieces(cache)
     result = run_kguide(*build, "--force")
     assert result.code == 0, result.err

@@ -137,14 +137,14 @@ def level_track(
     `hint` is the gain the track was last leveled with: tried first, and kept when the track
     measures right with it, so that an edit (or another clinic's name) encodes only the pieces
     that changed. Otherwise the gain comes from the speech's loudness (`source_level()`, LUFS)
-    and the calibration (see _settled_gain)."""
+    and the calibration (`_level_measured`)."""
     digests = [digest(piece.source) for piece in plan]
     if hint is not None:
         pieces = _encoded(plan, digests, hint, calibration.ceiling_db, cache, work)
         levels = track_loudness(pieces, "mp3"), track_loudness(pieces, "aac")
         if all(_within(level, KEEP) for level in levels):
             return Leveled(pieces, *levels, calibration, hint)
-    return _level_measured(plan, digests, source_level(), calibration, cache, work, hint)
+    return _level_measured(plan, digests, source_level(), calibration, cache, work)
 
 
 def _level_measured(
@@ -154,14 +154,15 @@ def _level_measured(
     calibration: Calibration,
     cache: PieceCache,
     work: Path,
-    hint: float | None,
 ) -> Leveled:
+    """Level from the speech's measured loudness and the calibration, correcting the gain (and
+    the limiter's ceiling) from each try's measurements."""
     if source_level < -70:  # silence: nothing to level
         pieces = _encoded(plan, digests, 0.0, calibration.ceiling_db, cache, work)
         return Leveled(pieces, track_loudness(pieces, "mp3"), track_loudness(pieces, "aac"), calibration)
     base = TARGET_LUFS - source_level
     ceiling = calibration.ceiling_db
-    gain = _settled_gain(plan, digests, base + calibration.loss, ceiling, cache, hint)
+    gain = round(base + calibration.loss, 2)
     tries: list[tuple[float, float]] = []  # (gain, mean loudness of the two files)
     best = None  # the closest try within the tolerance: kept if no later one comes closer
     for attempt in range(ATTEMPTS):
@@ -185,24 +186,6 @@ def _level_measured(
             pieces, levels, gain, reached, ceiling = best
     loss = source_level + gain - reached
     return Leveled(pieces, *levels, Calibration(round(loss, 3), round(ceiling, 3)), gain)
-
-
-def _settled_gain(
-    plan: list[Piece], digests: list[str], ideal: float, ceiling: float, cache: PieceCache, hint: float | None
-) -> float:
-    """The gain to level a track with: `ideal`, or the track's last gain (`hint`) when that is
-    within 0.75 dB of it and the cache has more of the track's pieces at it. An edit, or a
-    calibration that has moved, then keeps the gain the track's other pieces were encoded with."""
-    ideal = round(ideal, 2)
-    if hint is None or abs(hint - ideal) > 0.75:
-        return ideal
-
-    def cached(gain: float) -> int:
-        return sum(
-            cache.has(cache.key(piece, d, gain, ceiling)) for piece, d in zip(plan, digests, strict=True)
-        )
-
-    return hint if cached(hint) > cached(ideal) else ideal
 
 
 def _encoded(

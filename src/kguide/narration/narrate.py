@@ -166,7 +166,14 @@ def make_tracks(
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         for track, key in _spoken(todo, cache, progress):
             futures[track.stem] = pool.submit(
-                _finish, track, key, cache, finished, work, known or Calibration(), last.get(track.stem)
+                _finish,
+                track,
+                key,
+                cache,
+                (finished, pieces),
+                work,
+                known or Calibration(),
+                last.get(track.stem),
             )
     results = [future.result() for future in futures.values()]
     if known is None and results:  # what these tracks showed about this voice, for next time
@@ -202,7 +209,7 @@ def _finish(
     track: Track,
     key: str,
     cache: SegmentCache,
-    finished: TrackCache,
+    stores: tuple[TrackCache, PieceCache],
     work: Path,
     calibration: Calibration,
     hint: float | None,
@@ -212,7 +219,7 @@ def _finish(
     sources = [cache.get(s.spoken) for s in track.segments]
     plan = pieces_of(track, sources)
     level = partial(speech_level, plan, work / f"{track.stem}.raw.wav")
-    pieces = PieceCache(finished.folder.parent / "pieces", finished.description)
+    finished, pieces = stores
     leveled = level_track(plan, level, calibration, pieces, work / track.stem, hint)
     mp3, aac = work / f"{track.stem}.mp3", work / f"{track.stem}.aac"
     cues, offset = [], 0

@@ -304,19 +304,37 @@ _MP3_KBPS = {
 }
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """What a Layer III frame header says: samples, bytes (padding included), side-info bytes."""
+
+    samples: int
+    size: int
+    side: int
+
+
+def _frame(data: bytes, position: int) -> _Frame | None:
+    """The header of the MP3 frame at `position`, or None when none starts there."""
+    b1, b2, b3 = data[position + 1], data[position + 2], data[position + 3]
+    version, layer = (b1 >> 3) & 3, (b1 >> 1) & 3
+    if data[position] != 0xFF or b1 & 0xE0 != 0xE0 or layer != 1 or version == 1:
+        return None
+    kbps = _MP3_KBPS[3 if version == 3 else 2][b2 >> 4]
+    rate = _MP3_RATES[version][(b2 >> 2) & 3]
+    samples, mono = (1152 if version == 3 else 576), (b3 >> 6) == 3
+    side = (17 if mono else 32) if version == 3 else (9 if mono else 17)
+    return _Frame(samples, samples // 8 * kbps * 1000 // rate + ((b2 >> 1) & 1), side)
+
+
 def mp3_samples(data: bytes, path: Path) -> int:
     """Samples in a headerless Layer III stream (every frame is played)."""
     position, samples = 0, 0
     while position + 4 <= len(data):
-        b1, b2 = data[position + 1], data[position + 2]
-        version, layer = (b1 >> 3) & 3, (b1 >> 1) & 3
-        if data[position] != 0xFF or b1 & 0xE0 != 0xE0 or layer != 1 or version == 1:
+        frame = _frame(data, position)
+        if frame is None:
             raise RenderError(Problem(f"{path.name}: not an MP3 frame at byte {position}"))
-        kbps = _MP3_KBPS[3 if version == 3 else 2][b2 >> 4]
-        rate = _MP3_RATES[version][(b2 >> 2) & 3]
-        per_frame = 1152 if version == 3 else 576
-        position += per_frame // 8 * kbps * 1000 // rate + ((b2 >> 1) & 1)
-        samples += per_frame
+        position += frame.size
+        samples += frame.samples
     return samples
 
 
@@ -336,30 +354,20 @@ def with_info_frame(data: bytes, path: Path) -> bytes:
     """A headerless constant-bitrate MP3 stream with an "Info" frame before it (the LAME/Xing
     header of a constant-bitrate file): a silent frame that decoders skip, giving the number of
     frames and bytes, so that players show the exact length and seek right."""
-    if len(data) < 4:
+    first = _frame(data, 0) if len(data) >= 4 else None
+    if first is None:
         return data
     header = bytes([data[0], data[1], data[2] & ~0x02, data[3]])  # the first frame's, unpadded
-    version, mono = (data[1] >> 3) & 3, (data[3] >> 6) == 3
-    kbps = _MP3_KBPS[3 if version == 3 else 2][data[2] >> 4]
-    rate = _MP3_RATES[version][(data[2] >> 2) & 3]
-    per_frame = 1152 if version == 3 else 576
-    size = per_frame // 8 * kbps * 1000 // rate
-    side = (17 if mono else 32) if version == 3 else (9 if mono else 17)
-    frames = mp3_samples(data, path) // per_frame
+    size = first.size - ((data[2] >> 1) & 1)
+    frames = mp3_samples(data, path) // first.samples
     tag = b"Info" + (3).to_bytes(4, "big") + frames.to_bytes(4, "big") + (len(data) + size).to_bytes(4, "big")
-    frame = header + bytes(side) + tag
+    frame = header + bytes(first.side) + tag
     return frame + bytes(size - len(frame)) + data
 
 
 def without_info_frame(data: bytes) -> bytes:
     """The stream's audio frames, without the Info (or Xing) frame before them, if any."""
-    if len(data) < 4 or data[0] != 0xFF:
+    first = _frame(data, 0) if len(data) >= 4 else None
+    if first is None or data[4 + first.side : 8 + first.side] not in (b"Info", b"Xing"):
         return data
-    version, mono = (data[1] >> 3) & 3, (data[3] >> 6) == 3
-    side = (17 if mono else 32) if version == 3 else (9 if mono else 17)
-    if data[4 + side : 8 + side] not in (b"Info", b"Xing"):
-        return data
-    kbps = _MP3_KBPS[3 if version == 3 else 2][data[2] >> 4]
-    per_frame = 1152 if version == 3 else 576
-    size = per_frame // 8 * kbps * 1000 // _MP3_RATES[version][(data[2] >> 2) & 3] + ((data[2] >> 1) & 1)
-    return data[size:]
+    return data[first.size :]
