@@ -176,7 +176,7 @@ def test_whole_guide_chapters_match_the_tracks(build, request):
         # the first word comes as long after the chapter mark in both files, but for the
         # encoders' own delays (AAC 1024 samples, MP3 1105)
         heard = _onset(samples, begin) - _onset(mp3_samples, mp3_begin)
-        assert heard == pytest.approx((1024 - 1105) / rate, abs=0.002), begin
+        assert heard == pytest.approx((1024 - 1105) / rate, abs=0.004), begin  # marks in ms, onsets
     assert abs(duration(m4b) - duration(whole)) < 0.01 * duration(whole)
 
 
