@@ -192,7 +192,9 @@ def test_clinics_share_every_piece_but_those_that_name_the_clinic(tmp_path):
         scripts.append({(t.stem, s.spoken, s.pause_ms) for t in tracks for s in t.segments})
     differing = len(scripts[1] - scripts[0])
     assert 0 < differing < len(scripts[1]) // 4
-    assert len(_pieces(cache) - first) == differing
+    # each sentence that names the clinic; now and then also a short track of those whose kept
+    # gain no longer measures right with the new name, leveled again (Piper and eSpeak NG vary)
+    assert differing <= len(_pieces(cache) - first) <= differing + 2
 
 
 def _drop_tracks(cache) -> None:
