@@ -238,8 +238,8 @@ def write_booklets(
 
 def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = None):
     """The edition rendered with parts going on where a new page would leave one nearly empty
-    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet;
-    or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
+    (`pagefill.settle`) and, for the standard edition, notes pages to fill its last folded
+    sheet; or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
     from .pagefill import reuse, settle
 
     def render(flowing: frozenset[str], notes: int = 0):
@@ -249,10 +249,7 @@ def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = No
         return document
 
     stems, sheet = [s.stem for s in guide.sections], SIGNATURE if edition.name == "standard" else 1
-    document = reuse(render, hint, stems, "contact-us", sheet) or settle(render, stems, "contact-us")
-    if edition.name == "standard" and len(document.pages) % SIGNATURE:
-        document = render(document.flowing, -len(document.pages) % SIGNATURE)
-    return document
+    return reuse(render, hint, stems, "contact-us", sheet) or settle(render, stems, "contact-us", sheet)
 
 
 def write_pdf(guide: Guide, edition: Edition, html: str, target: Path) -> int:

@@ -60,35 +60,78 @@ def flowing_parts(document, stems: Iterable[str]) -> set[str]:
     return {stem for stem, i in _starts(document, stems).items() if i > 0 and fills[i - 1] < MIN_FILL}
 
 
-def _short_tail(document, stems: list[str], back: str, notes: int = 0) -> str | None:
+def _short_tail(document, stems: list[str], back: str, notes: int = 0, flowing=None) -> str | None:
     """When the last page before `back` is under MIN_FILL full, the last part still starting on
-    a new page: letting it go on gives the pages after it room to pull back. `notes`: notes
-    pages the document has before `back` (the page looked at is the one before them)."""
-    fills = page_fills(document)
+    a new page (`flowing`: the parts going on, by default the document's): letting it go on
+    gives the pages after it room to pull back. `notes`: notes pages the document has before
+    `back` (the page looked at is the one before them)."""
+    fills, flowing = page_fills(document), document.flowing if flowing is None else flowing
     starts = _starts(document, [*stems, back])
     before = starts.get(back, 0) - notes - 1
     if back not in starts or before < 0 or fills[before] >= MIN_FILL:
         return None
-    candidates = [s for s in stems if s not in document.flowing and starts.get(s, 0) > 0]
+    candidates = [s for s in stems if s not in flowing and starts.get(s, 0) > 0]
     return max(candidates, key=lambda s: starts[s], default=None)
 
 
-def settle(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str):
+FLOW_MARGIN = 1.6  # em: the space above a part that goes on (booklet.css, `.part.flows`)
+
+
+def _find(box, anchor: str):
+    """The box of the element with id `anchor` in `box`'s tree, or None."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("id") == anchor:
+        return box
+    for child in getattr(box, "children", ()):
+        found = _find(child, anchor)
+        if found is not None:
+            return found
+    return None
+
+
+def _stays(document, stem: str) -> bool:
+    """Whether letting part `stem` go on leaves the layout as it is: the page before it has no
+    room for even the space above a part that goes on and its heading (so it starts on a new
+    page all the same, the space above dropped at the break)."""
+    index = _starts(document, [stem]).get(stem, 0)
+    part = _find(document.pages[index]._page_box, stem) if index > 0 else None
+    heading = next((c for c in getattr(part, "children", ()) if hasattr(c, "border_height")), None)
+    if heading is None:
+        return False
+    height = document.pages[index]._page_box.height
+    need = (FLOW_MARGIN * part.style["font_size"] + heading.border_height()) / height
+    return page_fills(document)[index - 1] + need > 1
+
+
+def settle(render: Callable, stems: Iterable[str], back: str, sheet: int = 1):
     """Render with every part on a new page; let the parts that leave a nearly empty page before
     them go on from it, until no more need to; then, while the last page before `back` is nearly
-    empty, let one more part go on. `render(flowing)` returns a document with `.flowing` set."""
+    empty, let one more part go on. `render(flowing, notes)` returns a document with `.flowing`
+    and `.notes` set. Each layout after the first has the notes pages that make the one before
+    it fill whole sheets of `sheet` pages (notes pages come after every part, so they change no
+    decision), and a part that `_stays` as it was is let go on without a layout of its own:
+    the result is what one layout per step, then one more for the notes pages, would give."""
     stems = list(stems)
-    document = render(frozenset())
+    document = render(frozenset(), 0)
+
+    def again(flowing: frozenset[str]):
+        return render(flowing, -(len(document.pages) - document.notes) % sheet)
+
     for _ in stems:
         more = flowing_parts(document, stems) - document.flowing
         if not more:
             break
-        document = render(document.flowing | more)
+        document = again(document.flowing | more)
+    flowing = document.flowing
     for _ in stems:
-        extra = _short_tail(document, stems, back)
+        extra = _short_tail(document, stems, back, document.notes, flowing)
         if extra is None:
             break
-        document = render(document.flowing | {extra})
+        flowing = flowing | {extra}
+        if not _stays(document, extra):
+            document = again(flowing)
+    if flowing != document.flowing or len(document.pages) % sheet:
+        document = again(flowing)
     return document
 
 
@@ -113,3 +156,4 @@ def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str,
     if len(document.pages) % sheet == 0 and confirms(document, stems, back, hint[1]):
         return document
     return None
+
