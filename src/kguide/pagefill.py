@@ -156,4 +156,3 @@ def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str,
     if len(document.pages) % sheet == 0 and confirms(document, stems, back, hint[1]):
         return document
     return None
-
