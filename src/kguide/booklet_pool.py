@@ -4,7 +4,7 @@ WeasyPrint is pure Python: in a thread it shares one core with everything else t
 When more than one clinic is built, each clinic's booklets are rendered into the booklet cache
 by a worker process ahead of time; the clinic's own build then finds them there. The first
 clinic is laid out alone, so that its layout decisions are there for every clinic after it
-(`booklet_cache`: one render per edition instead of up to eight). A single clinic whose audio
+(`booklet_cache`: one render per edition instead of several). A single clinic whose audio
 is made gets a worker too (`alone`), so that its layout runs on the other core beside the
 speech rather than under the main process's lock, unless its booklets are in the cache already.
 
