@@ -223,33 +223,3 @@ def test_a_damaged_cached_piece_is_encoded_again(tmp_path):
     assert result.code == 0, result.err
     assert _pieces(cache) == before  # the same gains: every other piece came from the cache
     assert len(piece.read_bytes()) > len(whole) // 2  # made again, whole
-
-
-def test_a_fresh_layout_starts_from_the_predicted_parts_and_ends_where_settle_does(monkeypatch):
-    """The parts that go on from the page before are predicted from the first layout, and the
-    booklet is settled from there: the same parts and pages as settling from nothing, in fewer
-    layouts (the sample: 6 instead of 8 for the standard edition, 2 for large print)."""
-    from kguide import pagefill
-
-    guide = load_guide(ROOT / "guides" / "ketamine-first-session").bind("riverside")
-    stems = [s.stem for s in guide.sections]
-    counts = _count_renders(monkeypatch)
-    for edition in booklet.editions(guide):
-        html = booklet.render_html(guide, edition)
-        counts.clear()
-        laid = booklet._laid_out(guide, edition, html)
-        fast = len(counts)
-
-        def render(flowing, notes=0, edition=edition, html=html):
-            source = booklet.render_html(guide, edition, notes, flowing) if flowing or notes else html
-            document = booklet._render(guide, edition, source)
-            document.flowing, document.notes = flowing, notes
-            return document
-
-        counts.clear()
-        settled = pagefill.settle(render, stems, "contact-us")
-        assert laid.flowing == settled.flowing, edition.name
-        assert len(laid.pages) - laid.notes == len(settled.pages), edition.name
-        assert pagefill.page_fills(laid)[: len(settled.pages) - 1] == pagefill.page_fills(settled)[:-1]
-        slow = len(counts) + (1 if laid.notes else 0)
-        assert fast < slow or fast <= 2, (edition.name, fast, slow)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -80,9 +81,12 @@ def font_faces() -> tuple[Path, list[dict]]:
     return folder, faces
 
 
-def _environment(roots: list[Path], t: Strings) -> jinja2.Environment:
+@lru_cache(maxsize=8)
+def _environment(roots: tuple[Path, ...], t: Strings) -> jinja2.Environment:
     """Templates are looked up in each root in turn: a guide's own folder may replace any one
-    file and take the rest from kguide's."""
+    file and take the rest from kguide's. One environment per roots and language, so that each
+    template is compiled once, not once per layout (jinja2 reloads a template whose file
+    changed)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([root / "booklet" for root in roots]),
         undefined=jinja2.StrictUndefined,
@@ -186,7 +190,7 @@ def render_html(
     roots = list(dict.fromkeys([root, package_templates()]))
     _, faces = font_faces()
     t = strings_for(guide.config.language)
-    env = _environment(roots, t)
+    env = _environment(tuple(roots), t)
     clinic = guide.config.clinic
     qr = ""
     if clinic.audio_url:
@@ -238,8 +242,8 @@ def write_booklets(
 
 def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = None):
     """The edition rendered with parts going on where a new page would leave one nearly empty
-    (`pagefill`), then, for the standard edition, notes pages to fill its last folded sheet;
-    or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
+    (`pagefill.afresh`) and, for the standard edition, notes pages to fill its last folded
+    sheet; or once, from an earlier decision `hint` that this layout confirms (`pagefill.reuse`)."""
     from .pagefill import afresh, reuse
 
     def render(flowing: frozenset[str], notes: int = 0):
@@ -249,10 +253,7 @@ def _laid_out(guide: Guide, edition: Edition, html: str, hint: tuple | None = No
         return document
 
     stems, sheet = [s.stem for s in guide.sections], SIGNATURE if edition.name == "standard" else 1
-    document = reuse(render, hint, stems, "contact-us", sheet) or afresh(render, stems, "contact-us")
-    if edition.name == "standard" and len(document.pages) % SIGNATURE:
-        document = render(document.flowing, -len(document.pages) % SIGNATURE)
-    return document
+    return reuse(render, hint, stems, "contact-us", sheet) or afresh(render, stems, "contact-us", sheet)
 
 
 def write_pdf(guide: Guide, edition: Edition, html: str, target: Path) -> int:

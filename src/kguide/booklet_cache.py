@@ -32,9 +32,7 @@ def booklets_and_cover(
 ) -> tuple[list[tuple[str, int]], Path]:
     """Write every edition and the print file into `folder` (from the cache when it has them);
     return (file name, pages) each and the path of the cover picture (a square JPEG)."""
-    data = {"html": [(edition.filename, html) for edition, html in pages], "inputs": inputs}
-    key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-    entry = cache / key[:2] / key
+    entry = entry_for(pages, cache, inputs)
     written = _cached(entry, folder)
     if written is not None:
         return written, entry / COVER
@@ -56,6 +54,20 @@ def booklets_and_cover(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written, entry / COVER
+
+
+def entry_for(pages: list[tuple[booklet.Edition, str]], cache: Path, inputs: dict) -> Path:
+    """The cache folder of the booklets made from `pages` (edition, HTML) and `inputs`."""
+    data = {"html": [(edition.filename, html) for edition, html in pages], "inputs": inputs}
+    key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    return cache / key[:2] / key
+
+
+def is_cached(guide: Guide, cache: Path, inputs: dict) -> bool:
+    """Whether the booklet cache holds the guide's finished booklets (no layout needed)."""
+    pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
+    entry = entry_for(pages, cache, inputs)
+    return (entry / PAGES).is_file() and (entry / COVER).is_file()
 
 
 class _Layouts:

@@ -4,7 +4,9 @@ WeasyPrint is pure Python: in a thread it shares one core with everything else t
 When more than one clinic is built, each clinic's booklets are rendered into the booklet cache
 by a worker process ahead of time; the clinic's own build then finds them there. The first
 clinic is laid out alone, so that its layout decisions are there for every clinic after it
-(`booklet_cache`: one render per edition instead of up to eight).
+(`booklet_cache`: one render per edition instead of several). A single clinic whose audio
+is made gets a worker too (`alone`), so that its layout runs on the other core beside the
+speech rather than under the main process's lock, unless its booklets are in the cache already.
 
 A worker that fails leaves no entry: the clinic's build then renders its booklets itself, and
 reports any error as a single-clinic build would.
@@ -28,13 +30,14 @@ WORKERS = 2
 class BookletPool:
     """Booklet jobs (guide bound to a clinic, booklet cache folder, what shapes the booklets)."""
 
-    def __init__(self, jobs: list[tuple[Guide, Path, dict]], cache_root: Path):
+    def __init__(self, jobs: list[tuple[Guide, Path, dict]], cache_root: Path, alone: bool = False):
         self._jobs: dict[str, Future] = {}
         self._pool: ProcessPoolExecutor | None = None
-        if len(jobs) < 2:
-            return  # one clinic: its booklets render in a thread beside its audio, as before
+        if len(jobs) < 2 and not (alone and jobs and not _cached(jobs[0])):
+            return  # one clinic with no audio, or nothing to lay out: the build's thread does it
         context = multiprocessing.get_context("spawn")  # the build runs threads: never fork
-        self._pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=offline.apply)
+        workers = min(WORKERS, len(jobs))
+        self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=offline.apply)
         first, rest = jobs[0], jobs[1:]
         started = self._submit(first, cache_root)
         waiting = {guide.clinic_id: Future() for guide, _, _ in rest}
@@ -68,6 +71,18 @@ class BookletPool:
         if self._pool is not None:
             pool, self._pool = self._pool, None
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _cached(job: tuple[Guide, Path, dict]) -> bool:
+    """Whether the job's booklets are in the cache (False when they cannot be made: the
+    build's own thread then reports why)."""
+    from .booklet_cache import is_cached
+
+    guide, cache, inputs = job
+    try:
+        return is_cached(guide, cache, inputs)
+    except Exception:  # a template error: the build reports it, in its order
+        return True
 
 
 def _chain(source: Future, target: Future) -> None:

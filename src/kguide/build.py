@@ -136,7 +136,8 @@ def build_clinics(
         for one, plan in zip(bound, plans, strict=True)
         if options.force or not up_to_date(plan.target, plan.key)
     ]
-    pool = BookletPool(stale, plans[0].cache_root if plans else options.out)
+    speaks = any(plan.engine is not None for plan in plans)  # booklets beside it, in a worker
+    pool = BookletPool(stale, plans[0].cache_root if plans else options.out, alone=speaks)
     try:
         results = [
             build_guide(one, plan, report, options, log, progress, pool.wait)
@@ -234,8 +235,9 @@ def build_guide(
     try:
         result = BuildResult(guide, target, report)
         _write_reading(report, guide, staging)
-        # Template errors show before any slow work; the booklet then renders in a thread of its
-        # own while the audio is made (ffmpeg runs in other processes, so both cores work).
+        # Template errors show before any slow work; the booklet is then rendered by a worker
+        # process (`booklet_pool`) while the audio is made, and copied from the booklet cache by
+        # a thread here (which renders it itself, reporting any error, when the worker failed).
         pages = [(edition, booklet.render_html(guide, edition)) for edition in booklet.editions(guide)]
         with (
             ownership.temp_work(staging),

@@ -60,37 +60,79 @@ def flowing_parts(document, stems: Iterable[str]) -> set[str]:
     return {stem for stem, i in _starts(document, stems).items() if i > 0 and fills[i - 1] < MIN_FILL}
 
 
-def _short_tail(document, stems: list[str], back: str, notes: int = 0) -> str | None:
+def _short_tail(document, stems: list[str], back: str, notes: int = 0, flowing=None) -> str | None:
     """When the last page before `back` is under MIN_FILL full, the last part still starting on
-    a new page: letting it go on gives the pages after it room to pull back. `notes`: notes
-    pages the document has before `back` (the page looked at is the one before them)."""
-    fills = page_fills(document)
+    a new page (`flowing`: the parts going on, by default the document's): letting it go on
+    gives the pages after it room to pull back. `notes`: notes pages the document has before
+    `back` (the page looked at is the one before them)."""
+    fills, flowing = page_fills(document), document.flowing if flowing is None else flowing
     starts = _starts(document, [*stems, back])
     before = starts.get(back, 0) - notes - 1
     if back not in starts or before < 0 or fills[before] >= MIN_FILL:
         return None
-    candidates = [s for s in stems if s not in document.flowing and starts.get(s, 0) > 0]
+    candidates = [s for s in stems if s not in flowing and starts.get(s, 0) > 0]
     return max(candidates, key=lambda s: starts[s], default=None)
 
 
-def settle(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str, first=None):
+FLOW_MARGIN = 1.6  # em: the space above a part that goes on (booklet.css, `.part.flows`)
+
+
+def _find(box, anchor: str):
+    """The box of the element with id `anchor` in `box`'s tree, or None."""
+    element = getattr(box, "element", None)
+    if element is not None and element.get("id") == anchor:
+        return box
+    for child in getattr(box, "children", ()):
+        found = _find(child, anchor)
+        if found is not None:
+            return found
+    return None
+
+
+def _stays(document, stem: str) -> bool:
+    """Whether letting part `stem` go on leaves the layout as it is: the page before it has no
+    room for even the space above a part that goes on and its heading (so it starts on a new
+    page all the same, the space above dropped at the break)."""
+    index = _starts(document, [stem]).get(stem, 0)
+    part = _find(document.pages[index]._page_box, stem) if index > 0 else None
+    heading = next((c for c in getattr(part, "children", ()) if hasattr(c, "border_height")), None)
+    if heading is None:
+        return False
+    height = document.pages[index]._page_box.height
+    need = (FLOW_MARGIN * part.style["font_size"] + heading.border_height()) / height
+    return page_fills(document)[index - 1] + need > 1
+
+
+def settle(render: Callable, stems: Iterable[str], back: str, sheet: int = 1, first=None):
     """Render with every part on a new page (or start from `first`, a layout with some parts
     going on already, as `predict` guessed); let the parts that leave a nearly empty page before
-    them go on from it, until no more need to; then, while the last page before `back` is
-    nearly empty, let one more part go on. `render(flowing)` returns a document with `.flowing`
-    set."""
+    them go on from it, until no more need to; then, while the last page before `back` is nearly
+    empty, let one more part go on. `render(flowing, notes)` returns a document with `.flowing`
+    and `.notes` set. Each layout after the first has the notes pages that make the one before
+    it fill whole sheets of `sheet` pages (notes pages come after every part, so they change no
+    decision), and a part that `_stays` as it was is let go on without a layout of its own:
+    the result is what one layout per step, then one more for the notes pages, would give."""
     stems = list(stems)
-    document = first if first is not None else render(frozenset())
+    document = first if first is not None else render(frozenset(), 0)
+
+    def again(flowing: frozenset[str]):
+        return render(flowing, -(len(document.pages) - document.notes) % sheet)
+
     for _ in stems:
         more = flowing_parts(document, stems) - document.flowing
         if not more:
             break
-        document = render(document.flowing | more)
+        document = again(document.flowing | more)
+    flowing = document.flowing
     for _ in stems:
-        extra = _short_tail(document, stems, back)
+        extra = _short_tail(document, stems, back, document.notes, flowing)
         if extra is None:
             break
-        document = render(document.flowing | {extra})
+        flowing = flowing | {extra}
+        if not _stays(document, extra):
+            document = again(flowing)
+    if flowing != document.flowing or len(document.pages) % sheet:
+        document = again(flowing)
     return document
 
 
@@ -117,21 +159,26 @@ def reuse(render: Callable, hint: tuple | None, stems: Iterable[str], back: str,
     return None
 
 
-def afresh(render: Callable[[frozenset[str]], object], stems: Iterable[str], back: str):
+def afresh(render: Callable, stems: Iterable[str], back: str, sheet: int = 1):
     """Laid out with no earlier decision: every part on a new page, then settled from the parts
-    `predict` guesses from that layout (fewer layouts than settling from none)."""
+    `predict` guesses from that layout, with the notes pages the guess needs to fill whole
+    sheets of `sheet` pages (when the guess is right, the second layout is the last)."""
     stems = list(stems)
-    first = render(frozenset())
+    first = render(frozenset(), 0)
     guess = predict(first, stems, back)
-    return settle(render, stems, back, render(guess) if guess else first)
+    if guess is None or not guess[0]:  # notes pages change no decision: settle adds them
+        return settle(render, stems, back, sheet, first)
+    flowing, pages = guess
+    return settle(render, stems, back, sheet, render(flowing, -pages % sheet))
 
 
-def predict(document, stems: Iterable[str], back: str) -> frozenset[str] | None:
+def predict(document, stems: Iterable[str], back: str) -> tuple[frozenset[str], int] | None:
     """Where `settle` would end, worked out from `document` (every part on a new page) without
     laying the booklet out again: each part's length in pages is read from that layout, the
     parts are set one after another, and settle's two rules are applied to those figures until
-    they change nothing. A guess: the caller lays it out once and keeps it only when that layout
-    `confirms` it. None when the layout does not have the parts as expected."""
+    they change nothing. Returns the parts that go on and the pages the booklet would then have
+    (with no notes pages). A guess: the caller lays it out once and settles from there. None
+    when the layout does not have the parts as expected."""
     stems = list(stems)
     fills = page_fills(document)
     starts = _starts(document, [*stems, back])
@@ -141,26 +188,25 @@ def predict(document, stems: Iterable[str], back: str) -> frozenset[str] | None:
     ends = [starts[s] for s in order[1:]] + [starts[back]]
     length = {stem: (end - starts[stem] - 1) + fills[end - 1] for stem, end in zip(order, ends, strict=True)}
     opening = (starts[order[0]] - 1, fills[starts[order[0]] - 1] if starts[order[0]] > 0 else 1.0)
+    back_pages = len(document.pages) - starts[back]
     flowing: set[str] = set()
     for _ in range(2 * len(order) + 2):
-        before, last = _set_out(order, length, opening, flowing)
+        before, page, last = _set_out(order, length, opening, flowing)
         more = {s for s in order if s not in flowing and s != order[0] and before[s] < MIN_FILL}
         if more:
             flowing |= more
             continue
-        if last >= MIN_FILL:
-            return frozenset(flowing)
         candidates = [s for s in order if s not in flowing and s != order[0]]
-        if not candidates:
-            return frozenset(flowing)
+        if last >= MIN_FILL or not candidates:
+            return frozenset(flowing), page + 1 + back_pages
         flowing.add(candidates[-1])
     return None
 
 
-def _set_out(order, length, opening, flowing) -> tuple[dict[str, float], float]:
+def _set_out(order, length, opening, flowing) -> tuple[dict[str, float], int, float]:
     """The parts set one after another from `opening` (the last page before the first part and
-    how full it is): how full the page before each part that starts a new page is, and how full
-    the last page before the back is."""
+    how full it is): how full the page before each part that starts a new page is, and the last
+    page before the back (0-based) and how full it is."""
     page, fill = opening
     before = {}
     for stem in order:
@@ -171,4 +217,4 @@ def _set_out(order, length, opening, flowing) -> tuple[dict[str, float], float]:
         page, fill = page + int(reach), reach - int(reach)
         if fill == 0.0 and reach > 0:
             page, fill = page - 1, 1.0
-    return before, fill
+    return before, page, fill
